@@ -1,0 +1,222 @@
+"""The router: text -> category, subcategory, purpose, department, with probabilities, reasons and flags.
+
+The department is predicted from the text together with the (predicted) category, then checked against
+the office's routing table and the 依法分类处理 rules. Contradictions are flagged in notes for the reviewer;
+the model's own top choice always stays in the detail. Below the office's confidence threshold the letter
+is marked "needs routing" rather than given a department that is likely wrong.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.preprocessing import OneHotEncoder
+
+from classifier.features import Featurizer
+from classifier.heads import Head
+from classifier.routing_table import Office, load_office
+from classifier.rules import apply_rules
+
+HEADS = ("category", "subcategory", "purpose", "department")
+WORDS_SHOWN = 8
+TOP_SHOWN = 3
+# The rules route a letter unless the model is at least this sure of its own department.
+RULE_YIELDS_BELOW = 0.9
+
+
+class Router:
+    """All heads over one featurizer; `suggest` gives the JSON the review page and the pipeline store."""
+
+    def __init__(self, featurizer: Featurizer | None = None, C: float = 1.0) -> None:  # noqa: N803
+        self.featurizer = featurizer or Featurizer()
+        self.heads: dict[str, Head] = {}
+        self.C = C
+        self.category_encoder = OneHotEncoder(handle_unknown="ignore")
+        self.subcategories_of: dict[str, list[str]] = {}
+        self.version = "unsaved"
+        self.threshold: float | None = None
+        self._office: Office | None = None
+
+    # ---- training -------------------------------------------------------------------------------------
+    def fit(self, docs: list[str], labels: dict[str, list[str | None]], segmented: bool = False) -> Router:
+        """Fit every head that has labels; `docs` are token strings from `featurizer.document`."""
+        X = self.featurizer.fit_transform(docs, segmented)  # noqa: N806
+        for name in HEADS:
+            y = labels.get(name)
+            if not y:
+                continue
+            rows = [i for i, label in enumerate(y) if label]
+            if not rows:
+                continue
+            values = [str(y[i]) for i in rows]
+            features = X[rows]
+            if name == "department":
+                categories = labels.get("category") or [None] * len(docs)
+                self.category_encoder.fit([[str(c or "")] for c in categories])
+                features = self._with_category(features, [categories[i] for i in rows])
+            self.heads[name] = Head(name, self.C).fit(features, values)
+        if labels.get("category") and labels.get("subcategory"):
+            mapping: dict[str, set[str]] = {}
+            for cat, sub in zip(labels["category"], labels["subcategory"], strict=True):
+                if cat and sub:
+                    mapping.setdefault(str(cat), set()).add(str(sub))
+            self.subcategories_of = {cat: sorted(subs) for cat, subs in mapping.items()}
+        return self
+
+    def _with_category(self, X: csr_matrix, categories: Sequence[str | None]) -> csr_matrix:  # noqa: N803
+        onehot = self.category_encoder.transform([[str(c or "")] for c in categories])
+        return hstack([X, onehot], format="csr")
+
+    # ---- sklearn-style access -------------------------------------------------------------------------
+    def transform(self, texts: Sequence[str], titles: Sequence[str] | None = None,
+                  segmented: bool = False) -> csr_matrix:
+        return self.featurizer.transform(self.featurizer.documents(texts, titles, segmented))
+
+    def predict_proba(self, head: str, texts: Sequence[str], titles: Sequence[str] | None = None,
+                      segmented: bool = False) -> np.ndarray:
+        X = self.transform(texts, titles, segmented)  # noqa: N806
+        if head == "department":
+            X = self._department_features(X)  # noqa: N806
+        return self.heads[head].predict_proba(X)
+
+    def predict(self, head: str, texts: Sequence[str], titles: Sequence[str] | None = None,
+                segmented: bool = False) -> np.ndarray:
+        proba = self.predict_proba(head, texts, titles, segmented)
+        return self.heads[head].classes_[proba.argmax(axis=1)]
+
+    def _department_features(self, X: csr_matrix) -> csr_matrix:  # noqa: N803
+        categories: list[str | None] = [None] * X.shape[0]
+        if "category" in self.heads:
+            categories = list(self.heads["category"].predict(X))
+        return self._with_category(X, categories)
+
+    # ---- suggestions ----------------------------------------------------------------------------------
+    @property
+    def office(self) -> Office:
+        if self._office is None:
+            self._office = load_office()
+        return self._office
+
+    def abstain_threshold(self) -> float:
+        if self.threshold is not None:
+            return self.threshold
+        if self.office.abstain_threshold is not None:
+            return self.office.abstain_threshold
+        return float(os.environ.get("XINFANG_ABSTAIN_THRESHOLD") or 0.5)
+
+    def suggest(self, text: str, title: str = "", place: str | None = None) -> dict:
+        return self.suggest_many([text], [title], [place])[0]
+
+    def suggest_many(self, texts: Sequence[str], titles: Sequence[str] | None = None,
+                     places: Sequence[str | None] | None = None, segmented: bool = False) -> list[dict]:
+        """Suggestions for many letters at once (vectorised; used by the pipeline, evaluation and bench)."""
+        titles = list(titles) if titles else [""] * len(texts)
+        places = list(places) if places else [None] * len(texts)
+        X = self.transform(texts, titles, segmented)  # noqa: N806
+        probas = {name: head.predict_proba(X) for name, head in self.heads.items() if name != "department"}
+        cats = self._top_labels("category", probas)
+        XD = self._with_category(X, cats) if "department" in self.heads else None  # noqa: N806
+        if XD is not None:
+            probas["department"] = self.heads["department"].predict_proba(XD)
+        return [self._one(i, X, XD, probas, texts[i], titles[i], places[i]) for i in range(len(texts))]
+
+    def _top_labels(self, name: str, probas: dict[str, np.ndarray]) -> list[str | None]:
+        if name not in probas:
+            return [None] * len(next(iter(probas.values()), []))
+        return list(self.heads[name].classes_[probas[name].argmax(axis=1)])
+
+    def _head(self, name: str, i: int, X: csr_matrix, probas: dict[str, np.ndarray]) -> dict:  # noqa: N803
+        head = self.heads[name]
+        p = probas[name][i]
+        best = int(p.argmax())
+        order = np.argsort(-p)[:TOP_SHOWN]
+        return {"label": str(head.classes_[best]), "probability": round(float(p[best]), 4),
+                "words": self._words(head, X[i], best),
+                "top": [[str(head.classes_[k]), round(float(p[k]), 4)] for k in order]}
+
+    def _words(self, head: Head, x: csr_matrix, class_index: int) -> list[list]:
+        limit = self.featurizer.n_word_features
+        names = self.featurizer.word_names()
+        found = head.contributions(x, class_index, WORDS_SHOWN, below=limit)
+        return [[str(names[j]), round(w, 4)] for j, w in found]
+
+    def _subcategory(self, i: int, category: str | None, probas: dict[str, np.ndarray]) -> dict:
+        head = self.heads["subcategory"]
+        p = probas["subcategory"][i].copy()
+        allowed = set(self.subcategories_of.get(category or "", [])) | set(
+            self.office.subcategories.get(category or "", []))
+        mask = np.array([c in allowed for c in head.classes_])
+        if mask.any():
+            p = np.where(mask, p, 0.0)
+            p = p / p.sum() if p.sum() > 0 else mask / mask.sum()
+        best = int(p.argmax())
+        return {"label": str(head.classes_[best]), "probability": round(float(p[best]), 4)}
+
+    def _one(self, i: int, X: csr_matrix, XD: csr_matrix | None, probas: dict[str, np.ndarray],  # noqa: N803
+             text: str, title: str, place: str | None) -> dict:
+        result: dict = {}
+        if "category" in self.heads:
+            result["category"] = self._head("category", i, X, probas)
+        category = result.get("category", {}).get("label")
+        if "subcategory" in self.heads:
+            result["subcategory"] = self._subcategory(i, category, probas)
+        if "purpose" in self.heads:
+            purpose = self._head("purpose", i, X, probas)
+            result["purpose"] = {k: purpose[k] for k in ("label", "probability", "words", "top")}
+        rules = apply_rules(f"{title}\n{text}")
+        notes = list(rules.notes)
+        if XD is not None:
+            result["department"] = self._department(i, XD, probas, category, place, rules, notes)
+        threshold = self.abstain_threshold()
+        shaky = [name for name in ("category", "department")
+                 if name in result and result[name]["probability"] < threshold]
+        if shaky:
+            notes.append(f"置信度低于本单位设定的 {threshold:.2f}（{'、'.join(_HEAD_NAMES[n] for n in shaky)}），"
+                         "请人工分流。")
+        result["flags"] = {"needs_routing": bool(shaky), "urgent": rules.urgent, "legal": rules.legal,
+                           "discipline": rules.discipline, "notes": notes}
+        result["model_version"] = self.version
+        return result
+
+    def _department(self, i: int, XD: csr_matrix, probas: dict[str, np.ndarray], category: str | None,  # noqa: N803
+                    place: str | None, rules, notes: list[str]) -> dict:  # noqa: ANN001
+        head = self.heads["department"]
+        found = self._head("department", i, XD, probas)
+        p = probas["department"][i]
+        model_label = found["label"]
+        label = model_label
+        office = self.office
+        by_rule = rule_label = None
+        confident = found["probability"] >= RULE_YIELDS_BELOW
+        if rules.discipline and label != office.discipline_unit:
+            by_rule, rule_label = "纪检监察", office.discipline_unit
+        elif rules.legal and not rules.discipline and label not in office.legal_units:
+            candidates = [(float(p[k]), str(c)) for k, c in enumerate(head.classes_) if c in office.legal_units]
+            by_rule, rule_label = "涉法涉诉", max(candidates)[1] if candidates else office.legal_units[0]
+        if by_rule and confident:  # a confident model is not overridden; the conflict is shown instead
+            notes.append(f"{by_rule}规则提示应转「{rule_label}」，但模型确信为「{label}」"
+                         f"（{found['probability']:.2f}），请核对。")
+            by_rule = None
+        elif by_rule:
+            label = rule_label
+        if by_rule:
+            notes.append(f"按{by_rule}规则改为「{label}」；模型原建议「{model_label}」（{found['probability']:.2f}）。")
+            index = list(head.classes_).index(label) if label in head.classes_ else None
+            found["probability"] = round(float(p[index]), 4) if index is not None else 0.0
+            found["words"] = self._words(head, XD[i], index) if index is not None else []
+        table_ok = (office.table_allows(category, label, place) or by_rule is not None
+                    or (rules.discipline and label == office.discipline_unit)
+                    or (rules.legal and label in office.legal_units))
+        if not table_ok:
+            usual = "、".join(office.usual_departments(category)) or "（路由表未列）"
+            notes.append(f"建议的责任单位「{label}」不在路由表中「{category}」的常用单位（{usual}）之列，请核对。")
+        if place and label == office.township_unit:
+            notes.append(f"属地管理：转{office.full_name(label, place)}。")
+        found.update({"label": label, "model_label": model_label, "table_ok": bool(table_ok), "rule": by_rule})
+        return found
+
+
+_HEAD_NAMES = {"category": "内容分类", "department": "责任单位"}

@@ -1,0 +1,217 @@
+"""Reading and writing the shared index tables (SQLite or PostgreSQL, same SQL)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.orm import Session
+
+from classifier.repeats.features import Features, index_keys
+from classifier.repeats.identity import Identity
+from classifier.repeats.score import Candidate
+from classifier.repeats.text import Entities, band_keys, from_bytes, is_empty, to_bytes
+from models import Letter
+from models.repeat_index import RepeatBand, RepeatKey, RepeatMatterGroup, RepeatPetitioner, RepeatSignature
+
+PER_KEY = {"id": 200, "ph": 100, "nm": 100, "nv": 25, "n": 30, "acc": 50, "unit": 40}  # newest letters read per key
+PER_BAND = 40      # newest letters read per LSH band (a boilerplate band can be long)
+MAX_TEXT = 40      # text candidates kept, by number of shared bands
+STRONG = ("id", "ph", "nm", "acc")  # keys that name one person (or one accused party): always compared
+
+
+def _kind(key: str) -> str:
+    kind = key.split(":", 1)[0]
+    if kind == "nv" and "*" not in key:
+        return "nm"  # the exact name@place: a strong key
+    return kind
+
+
+def _pg_sql(feats: Features) -> tuple[str, dict]:
+    """PostgreSQL: one statement with the same plan every time (arrays + LATERAL ... LIMIT)."""
+    keys: dict[int, tuple[int, str]] = {}
+    for k, _, key in feats.keys:
+        keys.setdefault(k, (PER_KEY.get(_kind(key), 25), "s" if _kind(key) in STRONG else "w"))
+    sql = ("SELECT r.letter_id, q.src FROM unnest(CAST(:keys AS BIGINT[]), CAST(:limits AS INT[]), "
+           "CAST(:srcs AS TEXT[])) AS q(key, lim, src) "
+           "CROSS JOIN LATERAL (SELECT letter_id FROM repeat_keys WHERE key = q.key ORDER BY letter_id DESC "
+           "LIMIT q.lim) AS r UNION ALL "
+           "SELECT r.letter_id, 'b' FROM unnest(CAST(:bands AS BIGINT[])) AS q(band) CROSS JOIN LATERAL "
+           f"(SELECT letter_id FROM repeat_bands WHERE band = q.band ORDER BY letter_id DESC LIMIT {PER_BAND}) AS r")
+    return sql, {"keys": list(keys), "limits": [v[0] for v in keys.values()], "srcs": [v[1] for v in keys.values()],
+                 "bands": sorted(set(feats.bands))}
+
+
+def _sqlite_sql(feats: Features) -> tuple[str, dict]:
+    """SQLite (in-process, cheap to parse): a UNION ALL of one small indexed query per key and band."""
+    parts, params = [], {}
+    items = {k: ("s" if _kind(key) in STRONG else "w", PER_KEY.get(_kind(key), 25)) for k, _, key in feats.keys}
+    items.update({b: ("b", PER_BAND) for b in feats.bands})
+    for i, (value, (tag, limit)) in enumerate(items.items()):
+        table, column = ("repeat_bands", "band") if tag == "b" else ("repeat_keys", "key")
+        params[f"p{i}"] = value
+        parts.append(f"SELECT * FROM (SELECT letter_id, '{tag}' AS src FROM {table} WHERE {column} = :p{i} "
+                     f"ORDER BY letter_id DESC LIMIT {limit})")
+    return " UNION ALL ".join(parts), params
+
+
+@dataclass
+class Found:
+    """Candidate letters by how they were found."""
+
+    strong: set[int] = field(default_factory=set)   # share a 身份证号, phone, exact name@place, accused
+    weak: set[int] = field(default_factory=set)     # share a fuzzy name@place or a unit of the matter
+    text: list[int] = field(default_factory=list)   # share the most LSH bands
+
+
+def candidate_ids(session: Session, feats: Features, exclude: int | None) -> Found:
+    """Letters sharing an identity or unit key, and letters sharing the most LSH bands, in one round trip."""
+    found = Found()
+    if not feats.keys and not feats.bands:
+        return found
+    postgres = session.get_bind().dialect.name == "postgresql"
+    sql, params = _pg_sql(feats) if postgres else _sqlite_sql(feats)
+    bands: Counter[int] = Counter()
+    for letter_id, src in session.execute(text(sql), params):
+        if letter_id == exclude:
+            continue
+        if src == "s":
+            found.strong.add(letter_id)
+        elif src == "w":
+            found.weak.add(letter_id)
+        else:
+            bands[letter_id] += 1
+    ranked = [lid for lid, n in bands.most_common(MAX_TEXT) if n >= 2]
+    if len(ranked) < 5:
+        ranked.extend(lid for lid, n in bands.most_common(MAX_TEXT) if n == 1 and lid not in ranked)
+    found.text = ranked[:MAX_TEXT]
+    found.weak -= found.strong
+    return found
+
+
+def minhashes(session: Session, ids: set[int]) -> dict[int, np.ndarray]:
+    """Only the signatures (a few hundred bytes each): the cheap first look at weak candidates."""
+    if not ids:
+        return {}
+    rows = session.execute(select(RepeatSignature.letter_id, RepeatSignature.minhash).where(
+        RepeatSignature.letter_id.in_(bindparam("ids", expanding=True))), {"ids": sorted(ids)})
+    return {r.letter_id: from_bytes(r.minhash) for r in rows}
+
+
+def load_candidates(session: Session, ids: set[int] | list[int]) -> list[Candidate]:
+    if not ids:
+        return []
+    rows = session.execute(
+        select(RepeatSignature.letter_id, RepeatSignature.minhash, RepeatSignature.identity,
+               RepeatSignature.entities, RepeatSignature.matter_group_id, RepeatSignature.petitioner_id,
+               Letter.case_stage)
+        .join(Letter, Letter.id == RepeatSignature.letter_id)
+        .where(RepeatSignature.letter_id.in_(bindparam("ids", expanding=True))), {"ids": sorted(ids)})
+    return [Candidate(r.letter_id, from_bytes(r.minhash), Identity.from_json(r.identity or {}),
+                      Entities.from_json(r.entities or {}), "", r.case_stage, r.matter_group_id, r.petitioner_id)
+            for r in rows]
+
+
+def load_texts(session: Session, ids: list[int]) -> dict[int, str]:
+    rows = session.execute(select(Letter.id, Letter.text, Letter.ocr_text).where(Letter.id.in_(ids)))
+    return {r.id: r.text or r.ocr_text or "" for r in rows}
+
+
+def remove_letter(session: Session, letter_id: int) -> RepeatSignature | None:
+    """Drop a letter's keys and bands (found again from its stored signature); keep the signature row."""
+    existing = session.get(RepeatSignature, letter_id)
+    if existing is None:
+        return None
+    sig = from_bytes(existing.minhash)
+    bands = [] if is_empty(sig) else band_keys(sig)
+    if bands:
+        session.execute(delete(RepeatBand).where(RepeatBand.letter_id == letter_id, RepeatBand.band.in_(bands)))
+    keys = [k for k, _, _ in index_keys(Identity.from_json(existing.identity or {}),
+                                        Entities.from_json(existing.entities or {}))]
+    if keys:
+        session.execute(delete(RepeatKey).where(RepeatKey.letter_id == letter_id, RepeatKey.key.in_(keys)))
+    return existing
+
+
+def write_letter(session: Session, letter_id: int, received: date | None, feats: Features,
+                 petitioner_id: int | None, group_id: int | None) -> None:
+    existing = session.get(RepeatSignature, letter_id)
+    values = {"minhash": to_bytes(feats.sig), "identity": feats.identity.to_json(),
+              "entities": feats.entities.to_json(), "petitioner_id": petitioner_id,
+              "matter_group_id": group_id, "received_date": received}
+    if existing is None:
+        session.add(RepeatSignature(letter_id=letter_id, **values))
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    rows_k = {(k, p) for k, p, _ in feats.keys}
+    if rows_k:
+        session.execute(RepeatKey.__table__.insert(),
+                        [{"key": k, "letter_id": letter_id, "person": p} for k, p in sorted(rows_k)])
+    if feats.bands:
+        session.execute(RepeatBand.__table__.insert(),
+                        [{"band": b, "letter_id": letter_id} for b in sorted(set(feats.bands))])
+
+
+def petitioner_for(session: Session, feats: Features) -> int | None:
+    """The registry entry of the main signer, found by 身份证号, phone or exact name@place; else None."""
+    if not feats.identity.people:
+        return None
+    strong = [k for k, person, key in feats.keys if person == 0 and _is_strong(key)]
+    if not strong:
+        return None
+    found = session.execute(
+        select(RepeatSignature.petitioner_id, RepeatKey.key)
+        .join(RepeatSignature, RepeatSignature.letter_id == RepeatKey.letter_id)
+        .where(RepeatKey.key.in_(strong), RepeatKey.person == 0, RepeatSignature.petitioner_id.is_not(None))
+        .order_by(RepeatKey.letter_id.desc()).limit(50)).all()
+    if not found:
+        return None
+    rank = {k: i for i, k in enumerate(strong)}  # 身份证号 first, then phone, then name@place
+    return min(found, key=lambda r: rank[r.key]).petitioner_id
+
+
+def _is_strong(key: str) -> bool:
+    if key.startswith(("id:", "ph:")):
+        return True
+    return key.startswith("nv:") and "*" not in key
+
+
+def new_petitioner(session: Session, feats: Features, letter_id: int) -> int:
+    main = feats.identity.people[0]
+    person = RepeatPetitioner(name=main.name, id_number=main.id_number, phone=main.phone,
+                              first_letter_id=letter_id, letter_count=0)
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+def touch_petitioner(session: Session, petitioner_id: int) -> None:
+    person = session.get(RepeatPetitioner, petitioner_id)
+    if person is not None:
+        person.letter_count += 1
+
+
+def join_group(session: Session, group_id: int | None, letter_id: int, petitioner_id: int | None) -> int:
+    """Add the letter to a matter group (a new one when `group_id` is None) and keep the counts."""
+    group = session.get(RepeatMatterGroup, group_id) if group_id else None
+    if group is None:
+        group = RepeatMatterGroup(first_letter_id=letter_id, letter_count=0, people_count=0)
+        session.add(group)
+        session.flush()
+    new_person = petitioner_id is None or session.scalar(
+        select(RepeatSignature.letter_id).where(RepeatSignature.matter_group_id == group.id,
+                                                RepeatSignature.petitioner_id == petitioner_id,
+                                                RepeatSignature.letter_id != letter_id).limit(1)) is None
+    group.letter_count += 1
+    group.people_count += 1 if new_person else 0
+    return group.id
+
+
+def clear(session: Session) -> None:
+    for table in (RepeatBand, RepeatKey, RepeatSignature, RepeatMatterGroup, RepeatPetitioner):
+        session.execute(delete(table))
+

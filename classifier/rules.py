@@ -1,0 +1,65 @@
+"""依法分类处理 rules: 涉法涉诉 to 政法 units, officials' misconduct to 纪委监委, 扬言 marked urgent.
+
+Keyword rules, because these decisions must be explainable to a reviewer by a word in the letter, and they
+must hold even when a model trained on few letters has not seen the pattern. They flag and route; they
+never hide what the model said (the suggestion keeps the model's own choice beside the rule's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+LEGAL = re.compile(
+    r"起诉|上诉|诉讼|判决|裁定书|法院|开庭|强制执行|申请执行|执行局|执行款|报警|报案|立案侦查|派出所|民警|刑警|"
+    r"检察院|抗诉|冤案|错案|刑事|拘留|逮捕")
+# Misconduct words count only when an official or unit is named, so 工资被拖欠 alone is not 纪检.
+MISCONDUCT = re.compile(
+    r"贪污|受贿|行贿|索贿|挪用|侵吞|截留|私分|吃拿卡要|失职|渎职|作风|公款吃喝|违规发放|优亲厚友|以权谋私|"
+    r"权钱交易|收受|好处费|红包|滥用职权|打击报复|雁过拔毛|虚报冒领")
+OFFICIAL = re.compile(
+    r"干部|书记|支书|村主任|村长|镇长|乡长|局长|所长|科长|站长|队长|村会计|公职人员|官员|村委|村干部|两委")
+THREAT = re.compile(
+    r"跳楼|跳河|自焚|自杀|喝农药|服毒|割腕|上吊|同归于尽|炸|报复社会|拼命|不想活|死给|以死|"
+    r"去北京上访|进京上访|到北京上访|上北京|去省里上访|集体上访|堵路|堵门|拉横幅|一起去")
+
+
+@dataclass
+class RuleResult:
+    legal: bool = False
+    discipline: bool = False
+    urgent: bool = False
+    notes: list[str] = field(default_factory=list)
+    matched: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[str]:
+    seen: list[str] = []
+    for match in pattern.finditer(text):
+        if match.group(0) not in seen:
+            seen.append(match.group(0))
+    return seen
+
+
+def apply_rules(text: str) -> RuleResult:
+    """Which of the three rules a letter triggers, with the words that triggered them (for the reviewer)."""
+    result = RuleResult()
+    legal = _found(LEGAL, text)
+    if legal:
+        result.legal = True
+        result.matched["legal"] = legal
+        result.notes.append(f"涉法涉诉：信中提到「{'、'.join(legal[:4])}」，依法分类处理应导入诉讼程序，由政法单位办理。")
+    misconduct = _found(MISCONDUCT, text)
+    officials = _found(OFFICIAL, text)
+    if misconduct and officials:
+        result.discipline = True
+        result.matched["discipline"] = misconduct + officials
+        result.notes.append(
+            f"纪检监察：反映{'、'.join(officials[:2])}「{'、'.join(misconduct[:3])}」，应转纪委监委；"
+            "注意揭发控告内容不得转给被反映人或其单位。")
+    threats = [w for w in _found(THREAT, text) if w != "炸" or re.search(r"炸(死|掉|了|药|毁)", text)]
+    if threats:
+        result.urgent = True
+        result.matched["urgent"] = threats
+        result.notes.append(f"扬言：信中有「{'、'.join(threats[:4])}」，列为紧急件优先处理，并及时通报属地和公安。")
+    return result

@@ -1,0 +1,96 @@
+"""Chinese segmentation with jieba plus the office's domain dictionary.
+
+jieba's general dictionary splits 信访 words (涉法涉诉, 吃拿卡要, 纪委监委) and local place names into pieces
+that carry less meaning than the whole; the office's labels and places are added as user words once per
+process. Text that is already segmented (space-separated tokens, as in some offices' exports) is split on
+whitespace instead, so training and prediction see the same tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from classifier.routing_table import load_office
+
+PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
+
+# Words of the petition trade that jieba's general dictionary does not keep whole.
+DOMAIN_WORDS = (
+    "信访", "信访件", "信访人", "上访", "越级上访", "集体访", "联名信", "涉法涉诉", "不予受理", "不再受理", "复查",
+    "复核", "交办", "转送", "吃拿卡要", "失职渎职", "贪污受贿", "优亲厚友", "村支书", "村委会", "村两委", "村务公开",
+    "低保", "五保", "欠薪", "拖欠工资", "讨薪", "农民工", "社保", "医保", "养老金", "征地补偿", "拆迁补偿", "宅基地",
+    "土地承包", "惠农补贴", "退役军人", "复退军人", "扬言", "自焚", "喝农药", "同归于尽", "跳楼", "强制执行",
+    "派出所", "纪委监委", "物业费", "噪音扰民", "违章建筑", "违建",
+)
+
+# Function words and letter formulas that say nothing about the matter; dropped from raw text only.
+STOPWORDS = frozenset(
+    ["的", "了", "和", "是", "在", "我", "我们", "你", "你们", "他", "她", "它", "他们", "这", "那", "就", "也", "都", "而", "及", "与", "着", "或", "一个", "没有", "有", "被", "把", "让", "给", "对", "从", "向", "为", "以", "之", "于", "其", "但", "并", "还", "又", "很", "已", "已经", "可以", "能", "要", "会", "去", "来", "到", "说", "上", "下", "中", "个", "等", "吧", "呢", "吗", "啊", "呀", "么", "此", "该", "尊敬", "领导", "同志", "您好", "你好", "此致", "敬礼", "谢谢", "恳请", "请", "希望"])
+
+_TOKEN = re.compile(r"\S+")
+_PUNCT = re.compile(r"^[\W_]+$")
+_DIGITS = re.compile(r"^\d[\d.]*$")
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _prepare_jieba() -> None:
+    jieba.setLogLevel(logging.WARNING)
+    words = list(DOMAIN_WORDS)
+    try:
+        words += load_office().dictionary_words()
+    except (OSError, ValueError):  # an unreadable office file must not stop segmentation
+        log.warning("office file unreadable; segmenting without its labels")
+    if PLACES.exists():
+        places = json.loads(PLACES.read_text(encoding="utf-8"))
+        words.append(places.get("county", ""))
+        for township in places.get("townships", []):
+            words.append(township.get("name", ""))
+            words += township.get("villages", [])
+    for word in words:
+        if word:
+            jieba.add_word(word, freq=20000)
+    jieba.initialize()
+
+
+def looks_segmented(samples: list[str]) -> bool:
+    """True when texts are space-separated tokens: many spaces between CJK characters, as no raw letter has."""
+    spaces = chars = 0
+    for text in samples[:200]:
+        spaces += len(re.findall(r"[\u4e00-\u9fff] +(?=[\u4e00-\u9fff])", text))
+        chars += len(re.findall(r"[\u4e00-\u9fff]", text))
+    return chars > 0 and spaces / chars > 0.15
+
+
+def tokens(text: str, segmented: bool = False) -> list[str]:
+    """Meaningful tokens of one text; digits, punctuation and stop words dropped from raw text."""
+    if not text:
+        return []
+    if segmented:
+        return _TOKEN.findall(text)
+    _prepare_jieba()
+    return [w for w in jieba.lcut(text) if w.strip() and w not in STOPWORDS and not _PUNCT.match(w)
+            and not _DIGITS.match(w)]
+
+
+@lru_cache(maxsize=1)
+def _plain() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def plain_tokens(text: str) -> list[str]:
+    """jieba's default segmentation without our dictionary or filters.
+
+    For models trained on an export segmented elsewhere with stock jieba: raw letters must be cut the same
+    way, and the model's vocabulary then does the filtering that export did.
+    """
+    return [w for w in _plain().lcut(text) if w.strip()] if text else []

@@ -1,0 +1,70 @@
+"""Registration fields from a letter's normalised text: one call, one JSON-serialisable dict.
+
+`extract_fields(text, places)` returns {field name: {"value", "confidence", "span", "note"?, "items"?}}.
+Spans are offsets into `text` (Letter.text), so the review screen can highlight where a value came from.
+Each family lives in its own module; this one only orders them, because some depend on others (phones
+must not be read inside 身份证号, the petitioner's own ID and phone must not be a co-signer's).
+"""
+
+from __future__ import annotations
+
+from intake.fields.common import empty, field
+from intake.fields.dates import date_fields, find_dates
+from intake.fields.identity import find_ids, id_field
+from intake.fields.money import amount_field
+from intake.fields.names import find_names, name_field_value
+from intake.fields.parties import (
+    accused_field,
+    address_field,
+    addressee_field,
+    anonymous_field,
+    cosigner_fields,
+)
+from intake.fields.phone import find_phones, phone_field
+from intake.fields.places import Places, place_fields
+from intake.fields.urgency import urgency_field
+
+__all__ = ["Places", "extract_fields"]
+
+
+def _name_field(text: str, places: Places | None, cosign_spans: list[tuple[int, int]]) -> dict:
+    cands = [c for c in find_names(text) if not any(a <= c["span"][0] < b for a, b in cosign_spans)]
+    if places is not None:  # a "name" that is the start of a place (柳林, 高家洼) is not a person
+        place_words = set(places.townships) | {v for vs in places.townships.values() for v in vs}
+        cands = [c for c in cands if not any(p.startswith(c["value"]) for p in place_words)]
+    best = name_field_value(cands)
+    items = [{"value": c["value"], "span": c["span"], "confidence": c["confidence"]} for c in cands]
+    if best is None:
+        return empty(items)
+    return field(best["value"], best["confidence"], best["span"], items=items)
+
+
+def extract_fields(text: str, places: Places | None = None) -> dict:
+    """All registration fields of one letter (see module docstring for the shape)."""
+    text = text or ""
+    cosigners, cosigner_count, cosign_spans = cosigner_fields(text)
+    ids = find_ids(text, places.region_code if places is not None else "")
+    id_spans = [tuple(i["span"]) for i in ids]
+    phones = find_phones(text, id_spans)
+    name = _name_field(text, places, cosign_spans)
+    address = address_field(text)
+    township, village = place_fields(text, places, tuple(address["span"]) if address["span"] else None)
+    written, incident = date_fields(text, find_dates(text))
+    excluded = {c["name"] for c in cosigners["value"]} | ({name["value"]} if name["value"] else set())
+    return {
+        "name": name,
+        "id_number": id_field(text, ids, cosign_spans),
+        "phone": phone_field(phones, cosign_spans),
+        "address": address,
+        "township": township,
+        "village": village,
+        "date_written": written,
+        "incident_dates": incident,
+        "cosigners": cosigners,
+        "cosigner_count": cosigner_count,
+        "addressee": addressee_field(text),
+        "accused": accused_field(text, excluded),
+        "amounts": amount_field(text),
+        "urgency": urgency_field(text),
+        "anonymous": anonymous_field(text, bool(name["value"])),
+    }

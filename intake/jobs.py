@@ -1,0 +1,76 @@
+"""The rq side of the pipeline: which queue, how a letter's job is named, what the worker runs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Queue, Retry, get_current_job
+
+from xinfang.config import Settings, load_settings
+from xinfang.errors import ServiceUnavailableError
+
+
+@lru_cache(maxsize=4)
+def redis_connection(url: str) -> Redis:
+    return Redis.from_url(url)
+
+
+def get_queue(settings: Settings) -> Queue:
+    return Queue(settings.queue_name, connection=redis_connection(settings.redis_url),
+                 default_timeout=settings.job_timeout)
+
+
+def check_redis(settings: Settings) -> None:
+    try:
+        redis_connection(settings.redis_url).ping()
+    except RedisConnectionError as exc:
+        raise ServiceUnavailableError(
+            f"Cannot reach Redis at {settings.redis_url}: {exc}. Start redis-server or set REDIS_URL.") from exc
+
+
+def enqueue_letter(settings: Settings, letter_id: int) -> str:
+    """Queue one letter, then mark it queued; if Redis is down the letter stays as it was, retryable.
+
+    The row is updated after the enqueue, and only from a waiting state, so a fast worker that has
+    already claimed the letter is never overwritten back to `queued`.
+    """
+    from sqlalchemy import select, update
+
+    from models import Letter, Status, record
+    from models.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        attempts = session.scalar(select(Letter.attempts).where(Letter.id == letter_id)) or 0
+    job_id = f"letter-{letter_id}-{attempts + 1}"
+    try:
+        get_queue(settings).enqueue(
+            process_letter_job, letter_id, job_id=job_id, job_timeout=settings.job_timeout,
+            retry=Retry(max=settings.job_retries, interval=[10, 60]) if settings.job_retries else None,
+            result_ttl=86400, failure_ttl=30 * 86400, description=f"letter {letter_id}")
+    except RedisConnectionError as exc:
+        raise ServiceUnavailableError(
+            f"Cannot reach Redis at {settings.redis_url}: {exc}. The letter is stored; retry it once Redis "
+            "runs (xinfang requeue).") from exc
+    with session_scope(settings.database_url) as session:
+        session.execute(update(Letter).where(
+            Letter.id == letter_id, Letter.status.in_([Status.received, Status.failed, Status.queued]))
+            .values(status=Status.queued, job_id=job_id, failure_stage=None, failure_reason=None))
+        record(session, "status", letter_id=letter_id, status=Status.queued, job_id=job_id)
+    return job_id
+
+
+def process_letter_job(letter_id: int) -> str:
+    """Entry point rq imports by name in the worker process; holds the letter's lock while it runs."""
+    from intake import locks
+    from intake.pipeline import process_letter
+
+    settings = load_settings()
+    job = get_current_job()
+    owner = job.id if job else f"direct-{letter_id}"
+    connection = redis_connection(settings.redis_url)
+    with locks.held(connection, letter_id, owner) as mine:
+        if not mine:
+            return "skipped: another job is processing this letter"
+        return process_letter(settings, letter_id, job.id if job else None)

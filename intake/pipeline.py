@@ -1,0 +1,123 @@
+"""The stages one letter goes through in a worker: read, OCR, split, normalise, fields, classify, repeats.
+
+Each stage is named, so a failure is stored on the letter as (stage, reason) and shown to the clerk, who
+can retry it. The stages themselves live in their own modules; this one only orders them and keeps the
+letter's status and audit trail right.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from intake.ocr.base import OcrPage
+from intake.stages import classify_letter, detect_repeats, extract, read_pages, split_pages
+from models import Letter, Status, record
+from models.db import session_scope
+from xinfang.config import Settings
+from xinfang.errors import NoTextFoundError, XinfangError
+
+log = logging.getLogger(__name__)
+
+CLAIMABLE = (Status.received, Status.queued, Status.failed)
+
+
+@dataclass
+class StageTracker:
+    current: str = "start"
+    done: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.current = name
+        yield
+        self.done.append(name)
+
+
+def claim(session: Session, letter_id: int, job_id: str | None) -> Letter | None:
+    """Move the letter to `processing` unless another job has it or it is already done.
+
+    The conditional UPDATE makes this safe when rq delivers the same letter twice (a retry racing a
+    requeue): only one worker gets a row count of 1.
+    """
+    allowed = [s.value for s in CLAIMABLE]
+    condition = Letter.status.in_(allowed)
+    if job_id:
+        condition = condition | ((Letter.status == Status.processing) & (Letter.job_id == job_id))
+    result = session.execute(update(Letter).where(Letter.id == letter_id, condition)
+                             .values(status=Status.processing, job_id=job_id, attempts=Letter.attempts + 1))
+    if result.rowcount != 1:
+        return None
+    letter = session.get(Letter, letter_id)
+    record(session, "status", letter_id=letter_id, status=Status.processing, attempt=letter.attempts)
+    session.commit()
+    return letter
+
+
+def process_letter(settings: Settings, letter_id: int, job_id: str | None = None) -> str:
+    """Run every stage for one letter; returns the final status."""
+    tracker = StageTracker()
+    with session_scope(settings.database_url) as session:
+        letter = claim(session, letter_id, job_id)
+        if letter is None:
+            log.info("letter %s is not claimable (done or taken); skipping", letter_id)
+            return "skipped"
+        try:
+            _run_stages(session, settings, letter, tracker)
+        except XinfangError as exc:
+            session.rollback()
+            _fail(session, letter_id, exc.stage if exc.stage != "internal" else tracker.current, exc.message)
+            return Status.failed
+        except Exception as exc:
+            session.rollback()
+            log.exception("letter %s failed in stage %s", letter_id, tracker.current)
+            _fail(session, letter_id, tracker.current,
+                  f"处理出错（{type(exc).__name__}: {exc}）。可点击“重试”；如反复出错请联系系统管理员。")
+            raise
+        return Status.review
+
+
+def _fail(session: Session, letter_id: int, stage: str, reason: str) -> None:
+    letter = session.get(Letter, letter_id)
+    letter.status = Status.failed
+    letter.failure_stage = stage
+    letter.failure_reason = reason
+    record(session, "failed", letter_id=letter_id, stage=stage, reason=reason)
+    session.commit()
+
+
+def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: StageTracker) -> None:
+    with tracker.stage("read"):
+        if letter.ocr_engine != "text" and letter.ocr_pages is None:
+            pages = read_pages(settings, letter)
+        else:
+            pages = None
+    with tracker.stage("ocr"):
+        if pages is not None:
+            letter.ocr_pages = [page.to_json() for page in pages]
+            letter.ocr_engine = ",".join(sorted({page.engine for page in pages}))
+            letter.page_count = len(pages)
+        if letter.ocr_engine != "text":
+            stored = [OcrPage.from_json(p) for p in letter.ocr_pages or []]
+            letter.ocr_text = "\n\n".join(page.text for page in stored)
+        if not (letter.ocr_text or "").strip():
+            raise NoTextFoundError("页面上没有识别出文字。请确认扫描的是信件正面且清晰，然后重新扫描。")
+    with tracker.stage("split"):
+        if pages is not None and len(pages) > 1:
+            split_pages(session, settings, letter, pages)
+    with tracker.stage("fields"):
+        extract(settings, letter)
+    with tracker.stage("classify"):
+        classify_letter(session, settings, letter)
+    with tracker.stage("repeats"):
+        detect_repeats(session, letter)
+    letter.status = Status.review
+    letter.failure_stage = None
+    letter.failure_reason = None
+    record(session, "status", letter_id=letter.id, status=Status.review, stages=tracker.done)
+    session.commit()

@@ -1,0 +1,63 @@
+"""Finding letters that wait for a job that no longer exists (Redis restarted empty, a worker died)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select, update
+
+from intake import locks
+from intake.jobs import enqueue_letter, redis_connection
+from models import Letter, Status, record
+from models.db import session_scope
+from xinfang.config import Settings
+
+LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+# A letter changed more recently than this may still be on its way into the queue; leave it alone.
+GRACE = timedelta(seconds=30)
+
+
+def _job_is_live(job_id: str | None, connection) -> bool:  # noqa: ANN001
+    if not job_id:
+        return False
+    try:
+        return Job.fetch(job_id, connection=connection).get_status(refresh=True) in LIVE
+    except NoSuchJobError:
+        return False
+
+
+def stranded_letters(settings: Settings, include_failed: bool = False) -> list[int]:
+    statuses = [Status.received, Status.queued, Status.processing] + ([Status.failed] if include_failed else [])
+    cutoff = datetime.now(UTC) - GRACE
+    with session_scope(settings.database_url) as session:
+        rows = session.execute(select(Letter.id, Letter.status, Letter.job_id, Letter.updated_at)
+                               .where(Letter.status.in_(statuses))).all()
+    connection = redis_connection(settings.redis_url)
+    stranded = []
+    for row in rows:
+        if row.status == Status.failed:
+            stranded.append(row.id)
+        elif row.updated_at > cutoff or locks.is_locked(connection, row.id):
+            continue  # just changed, or a live process holds the letter
+        elif row.status == Status.processing or not _job_is_live(row.job_id, connection):
+            # A letter in `processing` without its heartbeat lock lost its process (kill -9): rq may still
+            # list that job as started until its own heartbeat times out, so the lock decides here.
+            stranded.append(row.id)
+    return stranded
+
+
+def requeue_stranded(settings: Settings, include_failed: bool = False) -> list[int]:
+    """Queue stranded letters again; a letter left in `processing` by a dead job goes back to `queued`."""
+    ids = stranded_letters(settings, include_failed)
+    if not ids:
+        return []
+    with session_scope(settings.database_url) as session:
+        session.execute(update(Letter).where(Letter.id.in_(ids), Letter.status == Status.processing)
+                        .values(status=Status.queued))
+        for letter_id in ids:
+            record(session, "requeued", letter_id=letter_id, reason="job lost")
+    for letter_id in ids:
+        enqueue_letter(settings, letter_id)
+    return ids

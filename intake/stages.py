@@ -1,0 +1,166 @@
+"""The body of each pipeline stage, kept apart from the ordering and bookkeeping in `pipeline.py`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
+from intake.pages import PageLimits, iter_pages
+from models import Letter, RepeatLink, Status, Suggestion, record
+from xinfang.config import Settings
+from xinfang.errors import EmptyFileError, ModelError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
+
+
+@lru_cache(maxsize=4)
+def _engine(name: str, languages: str) -> OcrEngine:
+    """One engine per worker process: RapidOCR's models load once, not per page."""
+    return get_engine(name, languages)
+
+
+def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
+    from intake.preprocess import preprocess
+
+    stored = letter.file
+    if stored is None:
+        raise EmptyFileError("这封信没有原件文件。请重新上传。")
+    if stored.size == 0:
+        raise EmptyFileError("文件是空的（0 字节）。请重新扫描或重新上传该信件。")
+    limits = PageLimits(settings.max_pages, settings.max_image_pixels, settings.render_dpi)
+    engine = _engine(settings.ocr_engine, settings.ocr_languages)
+    pages: list[OcrPage] = []
+    for page in iter_pages(settings.data_dir / stored.storage_path, stored.media_type, limits,
+                           letter.page_numbers):
+        if page.text_layer is not None:
+            lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines()
+                     if text.strip()]
+            pages.append(OcrPage(page.index, "pdf-text", 0, 0, lines))
+        else:
+            pages.append(engine.read(preprocess(page.image), page.index))
+    return pages
+
+
+def split_pages(session: Session, settings: Settings, letter: Letter, pages: list[OcrPage]) -> list[int]:
+    """Cut a batch scan into letters; this letter keeps the first, new letters get the others."""
+    from intake.jobs import enqueue_letter
+    from intake.split import split_batch
+
+    groups = split_batch([page.text for page in pages])
+    if len(groups) <= 1:
+        return []
+    by_index = {position: page for position, page in enumerate(pages)}
+    first, *rest = groups
+    letter.ocr_pages = [by_index[i].to_json() for i in first]
+    letter.page_numbers = [by_index[i].index for i in first]
+    letter.page_count = len(first)
+    letter.ocr_text = "\n\n".join(by_index[i].text for i in first)
+    children = []
+    for group in rest:
+        child = Letter(file_id=letter.file_id, received_date=letter.received_date, form=letter.form,
+                       page_numbers=[by_index[i].index for i in group], page_count=len(group),
+                       ocr_pages=[by_index[i].to_json() for i in group], ocr_engine=letter.ocr_engine,
+                       status=Status.queued)
+        session.add(child)
+        children.append(child)
+    session.flush()
+    for child in children:
+        record(session, "received", letter_id=child.id, split_from=letter.id, pages=child.page_numbers)
+    record(session, "split", letter_id=letter.id, letters=[letter.id] + [c.id for c in children])
+    session.commit()
+    for child in children:
+        enqueue_letter(settings, child.id)
+    return [child.id for child in children]
+
+
+@lru_cache(maxsize=2)
+def _places(path: str) -> object | None:
+    from intake.fields.places import Places
+
+    return Places.from_file(Path(path)) if Path(path).exists() else None
+
+
+def places_path(settings: Settings) -> Path:
+    own = settings.data_dir / "places.json"
+    return own if own.exists() else DEFAULT_PLACES
+
+
+def extract(settings: Settings, letter: Letter) -> None:
+    from intake.fields import extract_fields
+    from intake.normalize import normalize_text
+
+    letter.text = normalize_text(letter.ocr_text or "")
+    fields = extract_fields(letter.text, _places(str(places_path(settings))))
+    letter.fields = fields
+    letter.id_number = _value(fields, "id_number")
+    letter.phone = _value(fields, "phone")
+    letter.petitioner_name = _value(fields, "name")
+    letter.urgent = bool(fields.get("urgency", {}).get("value"))
+
+
+def _value(fields: dict, key: str) -> str | None:
+    value = fields.get(key, {}).get("value")
+    return str(value) if value else None
+
+
+_model_cache: dict[str, tuple[float, object]] = {}
+
+
+def current_model(settings: Settings) -> object | None:
+    """The promoted model, reloaded when its directory changes (a retrain promotes a new one)."""
+    from classifier.persist import ModelMismatchError, load_model
+
+    meta = settings.model_dir / "meta.json"
+    if not settings.model_dir.exists():
+        return None
+    stamp = os.path.getmtime(meta) if meta.exists() else os.path.getmtime(settings.model_dir)
+    key = str(settings.model_dir.resolve())
+    cached = _model_cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    try:
+        model = load_model(settings.model_dir)
+    except ModelMismatchError as exc:
+        raise ModelError(str(exc), stage="classify") from exc
+    _model_cache[key] = (stamp, model)
+    return model
+
+
+def classify_letter(session: Session, settings: Settings, letter: Letter) -> None:
+    model = current_model(settings)
+    if model is None:
+        record(session, "classify_skipped", letter_id=letter.id, reason="no model trained yet")
+        return
+    township = (letter.fields or {}).get("township", {}).get("value")
+    result = model.suggest(letter.text or "", title="", place=township)  # type: ignore[attr-defined]
+    flags = result.get("flags", {})
+    suggestion = Suggestion(letter_id=letter.id, model_version=result.get("model_version", "?"),
+                            needs_routing=bool(flags.get("needs_routing")), detail=json.loads(json.dumps(result)))
+    for head in ("category", "subcategory", "purpose", "department"):
+        if head in result:
+            setattr(suggestion, head, result[head]["label"])
+            setattr(suggestion, f"{head}_probability", float(result[head]["probability"]))
+    letter.urgent = letter.urgent or bool(flags.get("urgent"))
+    session.add(suggestion)
+    record(session, "suggested", letter_id=letter.id, model_version=suggestion.model_version,
+           category=suggestion.category, purpose=suggestion.purpose, department=suggestion.department)
+
+
+def detect_repeats(session: Session, letter: Letter) -> None:
+    from classifier.repeats.service import find_repeats, index_letter
+
+    session.flush()
+    for decision in find_repeats(session, letter):
+        link = RepeatLink(letter_id=letter.id, **decision.to_link())
+        session.add(link)
+        record(session, "repeat_found", letter_id=letter.id, earlier_id=link.earlier_id, kind=link.kind,
+               score=link.score)
+    index_letter(session, letter)

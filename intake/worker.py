@@ -1,0 +1,69 @@
+"""The rq worker that runs letters: one forked work horse per job, with a memory ceiling.
+
+The fork is what keeps a worker alive through a hostile file: if decoding a page blows the memory limit
+or crashes a C library, only the horse dies; rq records the job as failed and the worker takes the next.
+Every maintenance round also looks for letters whose job was lost (Redis restarted empty, a worker killed
+with its horse) and queues them again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+
+from rq import Worker
+
+from intake import locks
+from intake.jobs import get_queue, redis_connection
+from xinfang.config import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+JOB_MEMORY_MB = int(os.environ.get("XINFANG_JOB_MEMORY_MB", "6144"))
+MAINTENANCE_SECONDS = int(os.environ.get("XINFANG_MAINTENANCE_SECONDS", "60"))
+SWEEP_LOCK = "xinfang:sweep:lock"
+
+
+class LetterWorker(Worker):
+    def main_work_horse(self, job, queue) -> None:  # noqa: ANN001
+        # One job uses one core: tesseract's OpenMP threads would fight the other worker for the second.
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        if JOB_MEMORY_MB > 0:
+            limit = JOB_MEMORY_MB * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        super().main_work_horse(job, queue)
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage) -> None:  # noqa: ANN001
+        """The horse died (OOM, kill -9): free the letter's lock so rq's retry can take it at once."""
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        if job is not None and job.args:
+            locks.force_release(self.connection, int(job.args[0]))
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        sweep_stranded(load_settings(), self.connection)
+
+
+def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
+    """Requeue lost letters; one worker at a time does it (a short Redis lock)."""
+    from intake.recovery import requeue_stranded
+
+    if not connection.set(SWEEP_LOCK, "1", nx=True, ex=max(MAINTENANCE_SECONDS - 5, 5)):
+        return []
+    try:
+        ids = requeue_stranded(settings)
+    except Exception:  # a sweep must never take the worker down
+        log.exception("sweeping stranded letters failed")
+        return []
+    if ids:
+        log.warning("requeued %d stranded letters: %s", len(ids), ids[:20])
+    return ids
+
+
+def run_worker(settings: Settings, burst: bool = False, with_scheduler: bool = True) -> bool:
+    worker = LetterWorker([get_queue(settings)], connection=redis_connection(settings.redis_url),
+                          maintenance_interval=MAINTENANCE_SECONDS)
+    if not burst:
+        sweep_stranded(settings, worker.connection)
+    return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")

@@ -1,0 +1,31 @@
+"""What the classifier suggested for a letter, with probabilities and the model version that said it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str | None] = mapped_column(String(50), default=None)
+    category_probability: Mapped[float | None] = mapped_column(default=None)
+    subcategory: Mapped[str | None] = mapped_column(String(100), default=None)
+    subcategory_probability: Mapped[float | None] = mapped_column(default=None)
+    purpose: Mapped[str | None] = mapped_column(String(20), default=None)
+    purpose_probability: Mapped[float | None] = mapped_column(default=None)
+    department: Mapped[str | None] = mapped_column(String(100), default=None)
+    department_probability: Mapped[float | None] = mapped_column(default=None)
+    model_version: Mapped[str] = mapped_column(String(100))
+    needs_routing: Mapped[bool] = mapped_column(default=False)
+    detail: Mapped[dict | None] = mapped_column(default=None)  # top-k, words, flags as the model gave them
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    letter: Mapped[Letter] = relationship(back_populates="suggestions")  # noqa: F821

@@ -1,0 +1,119 @@
+"""Repeat detection against the real index tables, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from classifier.repeats.service import export_fields, find_repeats, index_letter, reindex
+from models import Letter, RepeatLink, Status
+from models.db import session_scope
+from models.repeat_index import RepeatBand, RepeatKey, RepeatMatterGroup, RepeatPetitioner, RepeatSignature
+from tests.test_repeats_unit import FACTORY, FACTORY_REWORDED, ID, WAGES, fields
+
+
+def fresh(url):
+    """The PostgreSQL database is shared by this module's tests: start each from no letters."""
+    from sqlalchemy import delete
+
+    from classifier.repeats.store import clear
+
+    with session_scope(url) as session:
+        clear(session)
+        session.execute(delete(RepeatLink))
+        session.execute(delete(Letter))
+
+
+def add(session, text, flds, received, stage=None):
+    """What the pipeline does: store the letter, find its repeats, store the links, index it."""
+    value = lambda k: (flds.get(k) or {}).get("value")  # noqa: E731
+    letter = Letter(received_date=received, text=text, fields=flds, status=Status.review,
+                    id_number=None if len(value("id_number") or "") > 18 else value("id_number"), phone=value("phone"), petitioner_name=value("name"),
+                    case_stage=stage)
+    session.add(letter)
+    session.flush()
+    for decision in find_repeats(session, letter):
+        session.add(RepeatLink(letter_id=letter.id, **decision.to_link()))
+    index_letter(session, letter)
+    session.flush()
+    return letter
+
+
+def test_history_of_one_person_and_a_group_of_neighbours(db_settings):
+    fresh(db_settings.database_url)
+    with session_scope(db_settings.database_url) as session:
+        first = add(session, FACTORY, fields("张秀英", ID, "13805381234", "柳林镇大王庄村"), date(2022, 3, 1), "办理")
+        wages = add(session, WAGES, fields("张秀英", ID), date(2022, 5, 1))
+        again = add(session, FACTORY_REWORDED, fields("张秀瑛", None, None, "大王庄"), date(2023, 4, 2))
+        third = add(session, "再次" + FACTORY, fields("张秀英", " ".join(ID[i:i + 6] for i in (0, 6, 12))),
+                    date(2024, 1, 9))
+        neighbour = add(session, FACTORY_REWORDED.replace("我再次反映", "我是邻村的"),
+                        fields("刘德福", None, "13900001111", "柳林镇大王庄村"), date(2024, 2, 1))
+        ids = [x.id for x in (first, wages, again, third, neighbour)]
+    with session_scope(db_settings.database_url) as session:
+        first, wages, again, third, neighbour = (session.get(Letter, i) for i in ids)
+        assert first.repeat_link is None and wages.repeat_link is None
+        assert again.repeat_link.kind == "repeat" and again.repeat_link.earlier_id == first.id
+        assert again.repeat_link.reason["identity"] == "姓名+地址相近"
+        assert "正在办理" in again.repeat_link.reason["stage_implication"]
+        assert third.repeat_link.kind == "repeat" and third.repeat_link.earlier_id == first.id
+        assert third.repeat_link.reason["identity"] == "身份证号相同"
+        assert neighbour.repeat_link.kind == "same_matter"
+        groups = {i: session.get(RepeatSignature, i).matter_group_id for i in ids}
+        assert groups[first.id] == groups[again.id] == groups[third.id] == groups[neighbour.id] != groups[wages.id]
+        group = session.get(RepeatMatterGroup, groups[first.id])
+        assert (group.letter_count, group.people_count) == (4, 2)
+        people = {i: session.get(RepeatSignature, i).petitioner_id for i in ids}
+        assert people[first.id] == people[wages.id] == people[again.id] == people[third.id] != people[neighbour.id]
+        assert session.get(RepeatPetitioner, people[first.id]).letter_count == 4
+        exported = export_fields(session, neighbour)
+        assert exported["matter_group"] == {"id": group.id, "letters": 4, "people": 2}
+        assert exported["reasons"]["matter_group"] == group.id
+
+
+def test_indexing_twice_does_not_duplicate_and_reindex_rebuilds_the_same(db_settings):
+    fresh(db_settings.database_url)
+    with session_scope(db_settings.database_url) as session:
+        first = add(session, FACTORY, fields("张秀英", ID), date(2022, 3, 1))
+        second = add(session, FACTORY_REWORDED, fields("张秀英", ID), date(2023, 3, 1))
+        rows = session.scalar(select(func.count()).select_from(RepeatBand))
+        keys = session.scalar(select(func.count()).select_from(RepeatKey))
+        index_letter(session, second)  # a retried job
+        session.flush()
+        assert session.scalar(select(func.count()).select_from(RepeatBand)) == rows
+        assert session.scalar(select(func.count()).select_from(RepeatKey)) == keys
+        before = session.get(RepeatSignature, second.id).matter_group_id
+        assert before == session.get(RepeatSignature, first.id).matter_group_id
+    with session_scope(db_settings.database_url) as session:
+        assert reindex(session) == 2
+    with session_scope(db_settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(RepeatBand)) == rows
+        assert session.scalar(select(func.count()).select_from(RepeatMatterGroup)) == 1
+        assert session.scalar(select(func.count()).select_from(RepeatLink)) == 1
+
+
+def test_reindex_finds_links_for_letters_registered_before_detection_ran(db_settings):
+    fresh(db_settings.database_url)
+    with session_scope(db_settings.database_url) as session:
+        for text, received in ((FACTORY, date(2021, 1, 1)), (FACTORY_REWORDED, date(2021, 2, 1))):
+            session.add(Letter(received_date=received, text=text, fields=fields("张秀英", ID), id_number=ID,
+                               status=Status.review))
+    with session_scope(db_settings.database_url) as session:
+        assert reindex(session) == 2
+    with session_scope(db_settings.database_url) as session:
+        link = session.scalar(select(RepeatLink))
+        assert link.kind == "repeat" and link.earlier_id < link.letter_id
+
+
+def test_a_rejected_link_is_not_used_for_the_group(db_settings):
+    fresh(db_settings.database_url)
+    with session_scope(db_settings.database_url) as session:
+        first = add(session, FACTORY, fields("张秀英", ID), date(2022, 3, 1))
+        second = add(session, FACTORY_REWORDED, fields("张秀英", ID), date(2023, 3, 1))
+        second.repeat_link.confirmed = False
+    with session_scope(db_settings.database_url) as session:
+        reindex(session)
+    with session_scope(db_settings.database_url) as session:
+        assert (session.get(RepeatSignature, first.id).matter_group_id
+                != session.get(RepeatSignature, second.id).matter_group_id)

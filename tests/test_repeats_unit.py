@@ -1,0 +1,130 @@
+"""Pure logic of repeat detection: identity normalisation, fuzzy names, text similarity, decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from classifier.repeats.features import compute
+from classifier.repeats.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
+from classifier.repeats.score import Candidate, decide
+from classifier.repeats.stage import implication
+from classifier.repeats.text import jaccard
+from intake.idcard import make
+
+ID = make("371523", date(1968, 3, 5), 123)
+FACTORY = ("我们是柳林镇大王庄村村民。村东头的宏达化工有限公司从2021年起每天夜里排放刺鼻废气，"
+           "污水直接排进村南的小河，河里的鱼全死了，村里很多老人咳嗽不止。我们多次找过镇政府，"
+           "一直没有人来处理。请求县里责令宏达化工有限公司停产整改，并赔偿村民损失3万元。")
+FACTORY_REWORDED = ("我再次反映：大王庄村东边的宏达化工有限公司半夜偷排废气，味道刺鼻，污水排到村南小河，"
+                    "鱼都死光了，老人们天天咳嗽。2021年以来找了镇政府好几次，至今无人处理！"
+                    "强烈要求责令宏达化工有限公司停产整改，赔偿村民损失3万元。")
+WAGES = ("我在马桥镇石桥村的鑫源建筑工地干活，2022年包工头拖欠我们12个工人工资共计8.6万元，"
+         "多次讨要无果。请求劳动部门帮助追回拖欠的工资。")
+
+
+def fields(name=None, id_number=None, phone=None, address=None, township=None, cosigners=None,
+           accused=None, anonymous=None):
+    out = {}
+    for key, value in (("name", name), ("id_number", id_number), ("phone", phone), ("address", address),
+                       ("township", township), ("cosigners", cosigners), ("accused", accused),
+                       ("anonymous", anonymous)):
+        if value is not None:
+            out[key] = {"value": value, "confidence": 0.9}
+    return out
+
+
+def candidate(letter_id, text, flds, stage=None, group=None):
+    feats = compute(text, flds)
+    return Candidate(letter_id, feats.sig, feats.identity, feats.entities, text, stage, group, None)
+
+
+def test_id_number_normalised_from_full_width_spaces_and_one_lookalike():
+    assert normalize_id(" ".join([ID[:6], ID[6:14], ID[14:]]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))) == ID
+    if ID[9] != "8":
+        assert normalize_id(ID[:9] + "B" + ID[10:]) == ID
+    assert normalize_id(ID[:17] + ("1" if ID[17] != "1" else "2")) is None  # wrong check digit: dropped
+
+
+def test_phone_normalised():
+    assert normalize_phone("１３８ ０５３８-１２３４") == "13805381234"
+    assert normalize_phone("+86 138 0538 1234") == "13805381234"
+    assert normalize_phone("无") is None
+
+
+def test_names_one_character_apart_share_one_wildcard_key():
+    shared = set(name_variants("张秀英")) & set(name_variants("张秀瑛"))
+    assert shared == {"张秀*"}
+    assert not set(name_variants("张秀英")) & set(name_variants("李建国"))
+
+
+def test_identity_matches_by_id_phone_and_fuzzy_name_with_abbreviated_address():
+    a = letter_identity(fields("张秀英", ID, "13805381234", "清河县柳林镇大王庄村3组"), known_places=["柳林", "大王庄"])
+    b = letter_identity(fields("张秀英", ID.replace(ID[:6], ID[:6])), known_places=["柳林", "大王庄"])
+    assert compare(b, a)[0] == "身份证号相同"
+    c = letter_identity(fields("张秀瑛", None, None, "大王庄"), known_places=["柳林", "大王庄"])
+    assert compare(c, a)[0] == "姓名+地址相近"
+    d = letter_identity(fields("张秀瑛", None, None, "马桥镇石桥村"), known_places=["柳林", "大王庄", "马桥", "石桥"])
+    assert compare(d, a) is None
+    e = letter_identity(fields("王强", None, "138 0538 1234"), known_places=[])
+    assert compare(e, a)[0] == "手机号相同"
+
+
+def test_two_different_valid_id_numbers_are_two_people_even_with_the_same_name():
+    other = make("371523", date(1970, 1, 1), 7)
+    a = letter_identity(fields("张秀英", ID, None, "大王庄村"), known_places=["大王庄"])
+    b = letter_identity(fields("张秀英", other, None, "大王庄村"), known_places=["大王庄"])
+    assert compare(a, b) is None
+
+
+def test_cosigner_of_a_joint_letter_counts():
+    joint = letter_identity(fields("李建国", cosigners=[{"name": "王桂兰", "id_number": ID}, "赵四海"]),
+                            known_places=[])
+    single = letter_identity(fields("王桂兰", ID), known_places=[])
+    assert "联名信" in compare(single, joint)[0]
+
+
+def test_anonymous_reports_on_the_same_party_match():
+    a = letter_identity(fields(accused="柳林镇副镇长刘某"), known_places=[])
+    b = letter_identity(fields(accused="柳林镇副镇长 刘某", anonymous=True), known_places=[])
+    assert a.anonymous and b.anonymous
+    assert compare(a, b)[0] == "匿名件：被反映对象相同"
+
+
+def test_rewording_keeps_similarity_and_identity_lines_do_not_count():
+    first = compute(FACTORY, fields("张秀英", ID))
+    again = compute(FACTORY_REWORDED, fields("张秀英", ID))
+    other = compute(WAGES, fields("张秀英", ID))
+    assert jaccard(first.sig, again.sig) > jaccard(first.sig, other.sig) + 0.1
+    assert first.entities.units == again.entities.units == ["宏达化工"]
+    signed = "信访人：张秀英，身份证号：" + ID + "\n"
+    assert jaccard(compute(signed + WAGES, fields("张秀英", ID)).sig, first.sig) < 0.1
+
+
+def test_second_letter_of_same_person_same_matter_is_a_repeat_of_the_first():
+    earlier = candidate(1, FACTORY, fields("张秀英", ID), stage="办理", group=7)
+    feats = compute(FACTORY_REWORDED, fields("张秀英", ID))
+    decisions = decide(2, FACTORY_REWORDED, feats.identity, feats.sig, feats.entities, [earlier])
+    assert decisions and decisions[0].kind == "repeat" and decisions[0].earlier_id == 1
+    link = decisions[0].to_link()
+    assert link["reason"]["identity"] == "身份证号相同" and link["reason"]["matter_group"] == 7
+    assert "不予重复受理" in link["reason"]["stage_implication"]
+    assert link["reason"]["passages"] and 0 < link["score"] <= 1
+
+
+def test_same_person_other_matter_is_new_and_other_person_same_matter_is_grouped():
+    earlier = candidate(1, FACTORY, fields("张秀英", ID), group=7)
+    feats = compute(WAGES, fields("张秀英", ID))
+    assert decide(2, WAGES, feats.identity, feats.sig, feats.entities, [earlier]) == []
+    neighbour = compute(FACTORY_REWORDED, fields("刘德福", make("371523", date(1955, 6, 1), 9)))
+    decisions = decide(3, FACTORY_REWORDED, neighbour.identity, neighbour.sig, neighbour.entities, [earlier])
+    assert [d.kind for d in decisions] == ["same_matter"] and decisions[0].reason["matter_group"] == 7
+    assert decisions[0].reason["stage_implication"] is None
+
+
+def test_stage_implications():
+    assert "不予重复受理" in implication("办理", 5, "repeat")
+    assert "不再受理" in implication("复核", 5, "repeat")
+    assert "越级" in implication("乡镇办理", 5, "repeat")
+    assert "复查" in implication("办结", 5, "repeat")
+    assert "核实" in implication(None, 5, "repeat")
+    assert implication("办理", 5, "same_matter") is None

@@ -1,0 +1,63 @@
+"""Flask extensions created once and bound to the app in the factory."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, current_app, g
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from models import User
+from models.db import get_sessionmaker
+from xinfang.config import Settings
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录。"
+
+
+def settings() -> Settings:
+    return current_app.config["XINFANG"]
+
+
+def db() -> Session:
+    """One session per request, closed at teardown."""
+    if "db" not in g:
+        g.db = get_sessionmaker(settings().database_url)()
+    return g.db
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db().get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def app_settings(app: Flask) -> Settings:
+    return app.config["XINFANG"]
+
+
+@login_manager.request_loader
+def load_user_from_token(request: Request) -> User | None:
+    """API calls may carry `Authorization: Bearer <token>` (see web/tokens.py) instead of a session."""
+    header = request.headers.get("Authorization", "")
+    if not request.path.startswith("/api/") or not header.lower().startswith("bearer "):
+        return None
+    from web.tokens import read_token
+
+    user_id = read_token(current_app.config["SECRET_KEY"], header[7:].strip())
+    if user_id is None:
+        return None
+    g.token_auth = True
+    return load_user(str(user_id))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():  # noqa: ANN201
+    """Pages send the browser to the login form; the API answers 401 in JSON."""
+    from flask import jsonify, redirect, request, url_for
+
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "unauthorized", "message": "需要登录或有效的 API 令牌（Authorization: Bearer ...）。"}), 401
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -1,0 +1,176 @@
+"""What the letter page shows, prepared in Python so the template stays a layout.
+
+- OCR lines per page with low-confidence lines marked, so the reviewer checks those against the scan.
+- The text cut into segments where extracted fields were read (fields carry "span" offsets into
+  Letter.text), so a click on a field shows where it came from.
+- Suggestions with the alternatives and the words behind them, as the model gave them.
+- The repeat candidate's text with the shared passages marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from models import Letter
+
+LOW_LINE = 0.6
+FIELD_LABELS = {
+    "name": "信访人", "id_number": "身份证号", "phone": "联系电话", "address": "住址", "township": "乡镇/街道",
+    "village": "村/社区", "cosigners": "联名人", "cosigner_count": "签名人数", "accused": "被反映对象",
+    "date_written": "写信日期", "matter": "反映问题", "demand": "诉求", "anonymous": "匿名",
+}
+EDITABLE = ("name", "id_number", "phone", "address", "township", "village", "accused")
+HEAD_LABELS = {"category": "内容分类", "subcategory": "二级分类", "purpose": "信访目的", "department": "责任单位"}
+
+
+@dataclass
+class Segment:
+    text: str
+    field: str | None = None
+
+
+@dataclass
+class FieldRow:
+    key: str
+    label: str
+    value: Any
+    confidence: float | None
+    has_span: bool
+    note: str = ""
+    editable: bool = False
+    corrected: bool = False
+
+
+@dataclass
+class HeadView:
+    head: str
+    label: str
+    value: str | None
+    probability: float | None
+    alternatives: list[tuple[str, float | None]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+def _span(value: dict) -> tuple[int, int] | None:
+    span = value.get("span") if isinstance(value, dict) else None
+    if isinstance(span, dict):
+        span = (span.get("start"), span.get("end"))
+    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(x, int) for x in span):
+        start, end = span
+        return (start, end) if 0 <= start < end else None
+    return None
+
+
+def text_segments(letter: Letter) -> list[Segment]:
+    """Letter.text cut at field spans; overlapping spans keep the first one."""
+    text = letter.text or letter.ocr_text or ""
+    spans = sorted((s, key) for key, value in (letter.fields or {}).items() if (s := _span(value)))
+    out, pos = [], 0
+    for (start, end), key in spans:
+        end = min(end, len(text))
+        if start < pos or start >= end:
+            continue
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], key))
+        pos = end
+    if pos < len(text) or not out:
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def field_rows(letter: Letter, shown: Any) -> list[FieldRow]:
+    rows = []
+    text_len = len(letter.text or letter.ocr_text or "")
+    for key, value in (letter.fields or {}).items():
+        if not isinstance(value, dict):
+            continue
+        raw = value.get("value")
+        span = _span(value)
+        rows.append(FieldRow(key, FIELD_LABELS.get(key, key), shown(key, raw) if isinstance(raw, str) else raw,
+                             value.get("confidence"), bool(span and span[0] < text_len),
+                             str(value.get("note") or ""), key in EDITABLE and (raw is None or isinstance(raw, str)),
+                             bool(value.get("corrected_by"))))
+    present = {row.key for row in rows}
+    rows += [FieldRow(key, FIELD_LABELS[key], None, None, False, editable=True)
+             for key in EDITABLE if key not in present and key in ("name", "phone", "township")]
+    return rows
+
+
+def ocr_pages(letter: Letter) -> list[dict]:
+    """Per page: lines with a `low` flag and the page's mean confidence."""
+    pages = []
+    for page in letter.ocr_pages or []:
+        lines = [{"text": line.get("text", ""), "confidence": float(line.get("confidence") or 0),
+                  "low": float(line.get("confidence") or 0) < LOW_LINE, "box": line.get("box")}
+                 for line in page.get("lines", [])]
+        chars = sum(len(x["text"]) for x in lines)
+        mean = sum(x["confidence"] * len(x["text"]) for x in lines) / chars if chars else None
+        pages.append({"index": page.get("index"), "engine": page.get("engine"), "lines": lines, "mean": mean,
+                      "low_count": sum(x["low"] for x in lines)})
+    return pages
+
+
+def _alternatives(detail: dict) -> list[tuple[str, float | None]]:
+    top = detail.get("top") or detail.get("alternatives") or detail.get("topk") or []
+    out = []
+    for item in top:
+        if isinstance(item, dict):
+            out.append((str(item.get("label")), item.get("probability")))
+        elif isinstance(item, list | tuple) and item:
+            out.append((str(item[0]), float(item[1]) if len(item) > 1 else None))
+    return out[:4]
+
+
+def _words(detail: dict) -> list[str]:
+    words = detail.get("words") or []
+    return [w if isinstance(w, str) else str(w[0]) for w in words if w][:10]
+
+
+def head_views(letter: Letter) -> list[HeadView]:
+    s = letter.suggestion
+    if s is None:
+        return []
+    detail = s.detail or {}
+    views = []
+    for head, label in HEAD_LABELS.items():
+        part = detail.get(head) if isinstance(detail.get(head), dict) else {}
+        value = getattr(s, head)
+        if value is None and not part:
+            continue
+        views.append(HeadView(head, label, value, getattr(s, f"{head}_probability"), _alternatives(part),
+                              _words(part)))
+    return views
+
+
+def marked(text: str, passages: list[str]) -> list[Segment]:
+    """`text` with every occurrence of the shared passages marked (field='shared')."""
+    marks: list[tuple[int, int]] = []
+    for passage in passages:
+        passage = (passage or "").strip()
+        if len(passage) < 4:
+            continue
+        start = text.find(passage)
+        if start >= 0:
+            marks.append((start, start + len(passage)))
+    out, pos = [], 0
+    for start, end in sorted(marks):
+        if start < pos:
+            continue
+        out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], "shared"))
+        pos = end
+    out.append(Segment(text[pos:]))
+    return out
+
+
+def repeat_view(letter: Letter, earlier_visible: bool) -> dict | None:
+    link = letter.repeat_link
+    if link is None:
+        return None
+    pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
+    mine = letter.text or letter.ocr_text or ""
+    theirs = (link.earlier.text or link.earlier.ocr_text or "") if earlier_visible else ""
+    return {"link": link, "pairs": pairs, "visible": earlier_visible,
+            "mine": marked(mine, [p[0] for p in pairs]), "theirs": marked(theirs, [p[1] for p in pairs])}

@@ -1,0 +1,146 @@
+"""The review queue: which letters wait, in which order, and the filters a reviewer narrows it with.
+
+Order: urgent (扬言) first, then by routing deadline. The deadline is received_date + N days counted the
+same way for every letter, so it grows with received_date: ordering by received_date IS ordering by
+deadline, and the (status, received_date) index serves it without computing deadlines in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, tuple_
+from sqlalchemy.orm import Session, defer, selectinload
+
+from models import Letter, RepeatLink, Status, Suggestion
+from xinfang.config import Settings
+from xinfang.deadlines import Deadline, routing_deadline
+
+LOW_CONFIDENCE = 0.6
+
+
+@dataclass
+class QueueFilters:
+    """What the reviewer typed into the filter bar; empty strings mean 'any'."""
+
+    status: str = Status.review
+    category: str = ""
+    purpose: str = ""
+    department: str = ""
+    repeat: str = ""        # "yes" | "no"
+    low: str = ""           # "1": low-confidence suggestions only
+    township: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args: object) -> QueueFilters:
+        values = {f.name: (args.get(f.name) or "").strip()[:100] for f in fields(cls)}  # type: ignore[attr-defined]
+        values["status"] = values["status"] or Status.review
+        return cls(**values)
+
+    def active(self) -> dict[str, str]:
+        """The non-default filters, for links that keep them (pagination, next letter)."""
+        return {k: v for k, v in self.__dict__.items() if v and not (k == "status" and v == Status.review)}
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _latest_suggestion_has(column, value: str):  # noqa: ANN001, ANN202
+    return exists().where(Suggestion.letter_id == Letter.id, column == value)
+
+
+def filtered(f: QueueFilters) -> Select:
+    """Letters matching the filters (no order): the queue and its count share it."""
+    query = select(Letter).where(Letter.status == f.status)
+    for name, column in (("category", Suggestion.category), ("purpose", Suggestion.purpose),
+                         ("department", Suggestion.department)):
+        value = getattr(f, name)
+        if value and f.status == Status.review:
+            # Letters in review have no confirmed routing yet: the suggestion alone decides, and the
+            # letters row (wide, with text and JSON) need not be read for the test.
+            query = query.where(_latest_suggestion_has(column, value))
+        elif value:
+            confirmed = getattr(Letter, name)
+            query = query.where(or_(confirmed == value, and_(confirmed.is_(None),
+                                                             _latest_suggestion_has(column, value))))
+    if f.repeat in ("yes", "no"):
+        linked = exists().where(RepeatLink.letter_id == Letter.id, RepeatLink.kind == "repeat",
+                                or_(RepeatLink.confirmed.is_(None), RepeatLink.confirmed.is_(True)))
+        query = query.where(linked if f.repeat == "yes" else ~linked)
+    if f.low:
+        query = query.where(exists().where(Suggestion.letter_id == Letter.id, or_(
+            Suggestion.needs_routing.is_(True), Suggestion.category_probability < LOW_CONFIDENCE,
+            Suggestion.department_probability < LOW_CONFIDENCE)))
+    if f.township:
+        query = query.where(Letter.fields["township"]["value"].as_string().contains(f.township))
+    start, end = _parse_date(f.date_from), _parse_date(f.date_to)
+    if f.date_from and start is None or f.date_to and end is None:
+        query = query.where(false())
+    if start:
+        query = query.where(Letter.received_date >= start)
+    if end:
+        query = query.where(Letter.received_date <= end)
+    if f.q:
+        like = f"%{f.q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Letter.text.like(like), Letter.ocr_text.like(like),
+                                Letter.petitioner_name.like(like), Letter.external_id.like(like)))
+    return query
+
+
+COUNT_CAP = 1000
+
+
+def count_capped(session: Session, query: Select, filters: QueueFilters) -> tuple[int, bool]:
+    """How many letters match; with filters, counting stops past COUNT_CAP ("1000+"), because an exact
+    count of a filtered backlog reads every matching row and the reviewer only needs its order of size."""
+    if not filters.active():
+        return session.scalar(select(func.count()).select_from(query.subquery())) or 0, False
+    limited = query.with_only_columns(Letter.id).limit(COUNT_CAP + 1).subquery()
+    n = session.scalar(select(func.count()).select_from(limited)) or 0
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def ordered(query: Select) -> Select:
+    return query.order_by(Letter.urgent.desc(), Letter.received_date, Letter.id)
+
+
+def with_relations(query: Select) -> Select:
+    """Load what the queue rows and can_view need in two extra queries, not two per letter."""
+    return query.options(selectinload(Letter.suggestions), selectinload(Letter.repeat_links),
+                         defer(Letter.ocr_pages), defer(Letter.ocr_text))
+
+
+def neighbour(session: Session, letter: Letter, direction: int) -> int | None:
+    """The next (direction=1) or previous (-1) letter in review order after `letter`.
+
+    Two plain range queries (within the letter's urgency group, then the adjacent group) instead of one
+    OR, so both SQLite and PostgreSQL answer from the (status, urgent, received_date, id) index.
+    """
+    forward = direction > 0
+    key = tuple_(Letter.received_date, Letter.id)
+    mine = tuple_(literal(letter.received_date), literal(letter.id))
+    same = select(Letter.id).where(Letter.status == Status.review, Letter.urgent == bool(letter.urgent),
+                                   key > mine if forward else key < mine)
+    if forward:
+        found = session.scalar(same.order_by(Letter.received_date, Letter.id).limit(1))
+        if found is None and letter.urgent:  # past the urgent letters come the others, oldest first
+            found = session.scalar(select(Letter.id).where(Letter.status == Status.review, Letter.urgent == False)  # noqa: E712
+                                   .order_by(Letter.received_date, Letter.id).limit(1))
+        return found
+    found = session.scalar(same.order_by(Letter.received_date.desc(), Letter.id.desc()).limit(1))
+    if found is None and not letter.urgent:  # before the others come the urgent letters, newest last
+        found = session.scalar(select(Letter.id).where(Letter.status == Status.review, Letter.urgent == True)  # noqa: E712
+                               .order_by(Letter.received_date.desc(), Letter.id.desc()).limit(1))
+    return found
+
+
+def deadline_of(settings: Settings, letter: Letter) -> Deadline:
+    return routing_deadline(letter.received_date, settings.day_counting, settings.routing_days)

@@ -1,0 +1,198 @@
+"""The reviewer's side: the queue, and confirming or correcting a letter's routing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, SelectField
+
+from models import Letter, Review, Role, Status, record
+from web.access import letter_or_404, visible
+from web.auth import role_required
+from web.choices import office_choices
+from web.extensions import db, settings
+from web.letter_view import EDITABLE
+from web.queue import QueueFilters, count_capped, deadline_of, filtered, neighbour, ordered, with_relations
+
+bp = Blueprint("review", __name__)
+
+HEADS = ("category", "purpose", "department")
+PAGE_SIZE = 50
+IDENTITY_COLUMNS = {"name": "petitioner_name", "id_number": "id_number", "phone": "phone"}
+
+
+class ReviewForm(FlaskForm):
+    category = SelectField("内容分类", validate_choice=False)
+    purpose = SelectField("信访目的", validate_choice=False)
+    department = SelectField("责任单位", validate_choice=False)
+    is_repeat = BooleanField("重复信访（同人同事）")
+
+    def __init__(self, *args: object, letter: Letter | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        choices = office_choices()
+        suggestion = letter.suggestion if letter is not None else None
+        for head in HEADS:
+            field = getattr(self, head)
+            options = list(choices[head])
+            suggested = getattr(suggestion, head, None) if suggestion else None
+            current = getattr(letter, head, None) if letter is not None else None
+            for value in (suggested, current):
+                if value and value not in options:
+                    options.insert(0, value)
+            field.choices = [("", "（请选择）")] + [(value, value) for value in options]
+            if not field.data:
+                field.data = current or suggested or ""
+        if letter is not None and not self.is_submitted():
+            self.is_repeat.data = (letter.repeat_link is not None and letter.repeat_link.kind == "repeat"
+                                   and letter.repeat_link.confirmed is not False)
+
+
+def queue_query():  # noqa: ANN201
+    """Letters waiting for review: urgent first, then the nearest routing deadline (oldest) first."""
+    return ordered(select(Letter).where(Letter.status == Status.review))
+
+
+@bp.get("/review")
+@role_required(Role.reviewer, Role.supervisor)
+def queue() -> str:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    filters = QueueFilters.from_args(request.args)
+    base = filtered(filters)
+    rows = db().scalars(with_relations(ordered(base)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    letters = visible(rows)
+    total, capped = count_capped(db(), base, filters)
+    today = date.today()
+    deadlines = {letter.id: deadline_of(settings(), letter) for letter in letters}
+    return render_template("queue.html", letters=letters, total=f"{total}+" if capped else total, page=page,
+                           filters=filters,
+                           deadlines=deadlines, today=today, choices=office_choices(), has_more=len(rows) == PAGE_SIZE)
+
+
+def _next_after(letter: Letter) -> int | None:
+    return neighbour(db(), letter, 1) or db().scalar(select(Letter.id).where(
+        Letter.status == Status.review, Letter.id != letter.id).order_by(
+        Letter.urgent.desc(), Letter.received_date, Letter.id).limit(1))
+
+
+@bp.get("/letters/<int:letter_id>/next")
+@role_required(Role.reviewer, Role.supervisor)
+def next_letter(letter_id: int) -> Response:
+    """The next (or with ?dir=prev the previous) letter in the queue, for the J/K keys."""
+    letter = letter_or_404(letter_id)
+    target = neighbour(db(), letter, -1 if request.args.get("dir") == "prev" else 1)
+    if target is None:
+        flash("已经是队列的" + ("第一封。" if request.args.get("dir") == "prev" else "最后一封。"), "warn")
+        target = letter.id
+    return redirect(url_for("letters.detail", letter_id=target))
+
+
+def _field_corrections(letter: Letter) -> dict[str, str | None]:
+    """Fields the reviewer changed in the form (`field-<key>` inputs), compared with what was extracted."""
+    changes = {}
+    fields = letter.fields or {}
+    for key in EDITABLE:
+        name = f"field-{key}"
+        if name not in request.form:
+            continue
+        new = request.form[name].strip() or None
+        old = (fields.get(key) or {}).get("value")
+        if isinstance(old, list):
+            continue
+        if new != (old or None):
+            changes[key] = new
+    return changes
+
+
+@bp.post("/letters/<int:letter_id>/review")
+@role_required(Role.reviewer)
+def confirm(letter_id: int) -> Response:
+    letter = letter_or_404(letter_id)
+    form = ReviewForm(letter=letter)
+    if letter.status != Status.review:
+        flash("这封信不在待审队列中（可能已被他人处理）。", "warn")
+        return redirect(url_for("letters.detail", letter_id=letter_id))
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = {head: getattr(form, head).data or None for head in HEADS}
+    if not all(chosen.values()):
+        flash("请填写内容分类、信访目的和责任单位后再确认。", "error")
+        return redirect(url_for("letters.detail", letter_id=letter_id))
+    is_repeat = form.is_repeat.data if letter.repeat_link is not None else None
+    apply_review(letter, current_user.id, chosen, is_repeat, _field_corrections(letter))
+    db().commit()
+    flash(f"第 {letter.id} 号信件已确认：{chosen['category']} / {chosen['purpose']} / {chosen['department']}。", "ok")
+    following = _next_after(letter)
+    if following is not None:
+        return redirect(url_for("letters.detail", letter_id=following))
+    return redirect(url_for("review.queue"))
+
+
+@bp.post("/letters/<int:letter_id>/rescan")
+@role_required(Role.reviewer)
+def rescan(letter_id: int) -> Response:
+    """Send a letter back to the clerks: the scan is unreadable or pages are missing."""
+    letter = letter_or_404(letter_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if letter.status != Status.review:
+        flash("这封信不在待审队列中。", "warn")
+        return redirect(url_for("letters.detail", letter_id=letter_id))
+    reason = (request.form.get("reason") or "").strip()[:300] or "扫描件不清楚或缺页"
+    send_back(letter, current_user.id, reason)
+    db().commit()
+    flash(f"第 {letter.id} 号信件已退回重新扫描。", "ok")
+    following = _next_after(letter)
+    return redirect(url_for("letters.detail", letter_id=following) if following else url_for("review.queue"))
+
+
+def send_back(letter: Letter, user_id: int, reason: str) -> None:
+    letter.status = Status.failed
+    letter.failure_stage = "review"
+    letter.failure_reason = f"审核人退回：{reason}。请重新扫描原件后上传，或核对后点击“重试”。"
+    record(db(), "rescan_requested", letter_id=letter.id, user_id=user_id, reason=reason)
+    record(db(), "status", letter_id=letter.id, user_id=user_id, status=Status.failed)
+
+
+def apply_review(letter: Letter, user_id: int, chosen: dict[str, str | None], is_repeat: bool | None,
+                 fields: dict[str, str | None] | None = None) -> Review:
+    """Record what was suggested and what the reviewer decided; the letter leaves the queue.
+
+    Corrected fields are written into letter.fields with `corrected_by`, and the searchable identity
+    columns follow, so repeat look-ups and retraining see the reviewer's values, not the OCR's.
+    """
+    suggestion = letter.suggestion
+    before = {head: getattr(suggestion, head, None) if suggestion else None for head in HEADS}
+    link = letter.repeat_link
+    if link is not None:
+        before["repeat_of"] = link.earlier_id
+    after = dict(chosen)
+    if link is not None and is_repeat is not None:
+        link.confirmed = bool(is_repeat)
+        after["repeat_of"] = link.earlier_id if is_repeat else None
+    if fields:
+        current = dict(letter.fields or {})
+        before["fields"] = {key: (current.get(key) or {}).get("value") for key in fields}
+        after["fields"] = dict(fields)
+        for key, value in fields.items():
+            current[key] = {**(current.get(key) or {}), "value": value, "confidence": 1.0,
+                            "corrected_by": user_id, "note": "审核人更正"}
+            if key in IDENTITY_COLUMNS:
+                setattr(letter, IDENTITY_COLUMNS[key], value)
+        letter.fields = current
+    changed = any(before.get(h) != after.get(h) for h in HEADS) or bool(fields) or (
+        link is not None and is_repeat is not None and before.get("repeat_of") != after.get("repeat_of"))
+    action = "correct" if changed else "confirm"
+    review = Review(letter_id=letter.id, user_id=user_id, action=action, before=before, after=after)
+    db().add(review)
+    for head in HEADS:
+        setattr(letter, head, chosen[head])
+    letter.status = Status.confirmed
+    letter.confirmed_at = datetime.now(UTC)
+    record(db(), "reviewed", letter_id=letter.id, user_id=user_id, decision=action, before=before, after=after)
+    record(db(), "status", letter_id=letter.id, user_id=user_id, status=Status.confirmed)
+    return review

@@ -1,0 +1,50 @@
+"""The `xinfang` command: one entry point for setting up, running and feeding the desk."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from xinfang.errors import XinfangError
+
+
+class ErrorHandlingGroup(click.Group):
+    """Show our errors as their message and exit code, not as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except XinfangError as exc:
+            click.secho(f"error: {exc.message}", fg="red", err=True)
+            sys.exit(int(exc.exit_code))
+
+
+@click.group(cls=ErrorHandlingGroup)
+@click.version_option(package_name="xinfang")
+def main() -> None:
+    """Intake and triage of petition letters (信访件)."""
+
+
+def _register() -> None:
+    from xinfang.commands import data, demo, serve, setup
+
+    for command in (setup.init, setup.user, serve.web, serve.worker, data.ingest, data.export, data.requeue,
+                    data.reindex, demo.demo):
+        main.add_command(command)
+    try:
+        from classifier.cli import evaluate_command, train_command
+
+        main.add_command(train_command, "train")
+        main.add_command(evaluate_command, "evaluate")
+    except ImportError:  # pragma: no cover - only while the classifier package is incomplete
+        pass
+    try:
+        from samples.cli import samples_group
+
+        main.add_command(samples_group, "samples")
+    except ImportError:  # pragma: no cover
+        pass
+
+
+_register()

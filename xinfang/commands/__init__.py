@@ -1,0 +1,1 @@
+"""Subcommands of `xinfang`, one module per kind of work."""

@@ -1,0 +1,149 @@
+"""`xinfang ingest`, `export`, `requeue`, `reindex`: feeding letters in and getting records out."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Letter, Status
+from models.db import session_scope, upgrade
+from xinfang.config import Settings, load_settings
+from xinfang.records import EXPORT_FIELDS, letter_record
+
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "index.json"}
+WAITING = (Status.received, Status.queued, Status.processing)
+
+
+def _files(paths: tuple[Path, ...]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*"))
+                         if p.is_file() and p.name not in SKIP_NAMES and not p.name.startswith(".")
+                         and not p.name.endswith(".truth.json"))
+        else:
+            found.append(path)
+    return found
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--wait", is_flag=True, help="Show a progress bar until every letter is processed.")
+@click.option("--received", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date received (default today).")
+@click.option("--form", default=None, help="信访形式 for these files (default 来信, or 网上信访 for text).")
+def ingest(paths: tuple[Path, ...], wait: bool, received: object, form: str | None) -> None:
+    """Register files or folders of letters and queue them. Safe to run again: stored files are skipped."""
+    from intake.ingest import ingest_path
+    from intake.jobs import check_redis, enqueue_letter
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    check_redis(settings)
+    received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
+    files = _files(paths)
+    letter_ids: list[int] = []
+    new = duplicates = 0
+    for path in files:
+        with session_scope(settings.database_url) as session:
+            result = ingest_path(session, settings, path, received=received_date, form=form)
+            # A run stopped between storing a file and queueing it left letters in `received`: a rerun
+            # finds the file stored (duplicate) and queues those letters now, so nothing waits forever.
+            waiting = _unqueued(session, result.file_id)
+        letter_ids.extend(result.letter_ids)
+        if result.duplicate_of is not None:
+            duplicates += 1
+        else:
+            new += 1
+        for letter_id in waiting:
+            enqueue_letter(settings, letter_id)
+    click.echo(f"{len(files)} files: {new} new, {duplicates} already stored; {len(letter_ids)} letters")
+    if wait and letter_ids:
+        _wait(settings, letter_ids)
+
+
+def _unqueued(session: Session, file_id: int) -> list[int]:
+    return list(session.scalars(select(Letter.id).where(Letter.file_id == file_id,
+                                                        Letter.status == Status.received)))
+
+
+def _wait(settings: Settings, letter_ids: list[int]) -> None:
+    """Poll the database until no letter of this run is waiting; split batches add letters as they go."""
+    with Progress(TextColumn("[bold]processing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.fields[failed]} failed"), transient=False) as progress:
+        task = progress.add_task("letters", total=len(letter_ids), failed=0)
+        file_ids: set[int] = set()
+        with session_scope(settings.database_url) as session:
+            file_ids = set(session.scalars(select(Letter.file_id).where(Letter.id.in_(letter_ids))))
+        while True:
+            with session_scope(settings.database_url) as session:
+                counts = dict(session.execute(select(Letter.status, func.count()).where(
+                    Letter.file_id.in_(file_ids)).group_by(Letter.status)).all())
+            total = sum(counts.values())
+            pending = sum(counts.get(s, 0) for s in WAITING)
+            progress.update(task, total=total, completed=total - pending, failed=counts.get(Status.failed, 0))
+            if pending == 0:
+                break
+            time.sleep(1)
+    with session_scope(settings.database_url) as session:
+        failed = session.execute(select(Letter.id, Letter.failure_stage, Letter.failure_reason).where(
+            Letter.file_id.in_(file_ids), Letter.status == Status.failed)).all()
+    for row in failed:
+        click.secho(f"letter {row.id} failed in {row.failure_stage}: {row.failure_reason}", fg="yellow")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default stdout).")
+@click.option("--status", default=None, help="Only letters with this status.")
+def export(fmt: str, out: Path | None, status: str | None) -> None:
+    """Write one record per letter (stable field names; see README)."""
+    settings = load_settings()
+    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        writer = csv.DictWriter(stream, fieldnames=EXPORT_FIELDS, extrasaction="ignore") if fmt == "csv" else None
+        if writer:
+            writer.writeheader()
+        with session_scope(settings.database_url) as session:
+            query = select(Letter).order_by(Letter.id).execution_options(yield_per=500)
+            if status:
+                query = query.where(Letter.status == status)
+            for letter in session.scalars(query):
+                item = letter_record(letter)
+                if writer:
+                    writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                                     for k, v in item.items()})
+                else:
+                    stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            stream.close()
+
+
+@click.command()
+@click.option("--failed", is_flag=True, help="Also retry letters that failed.")
+def requeue(failed: bool) -> None:
+    """Queue again every letter that waits without a live job (e.g. after Redis lost its data)."""
+    from intake.recovery import requeue_stranded
+
+    ids = requeue_stranded(load_settings(), include_failed=failed)
+    click.echo(f"requeued {len(ids)} letters")
+
+
+@click.command()
+def reindex() -> None:
+    """Rebuild the repeat-filing index from every processed letter."""
+    from classifier.repeats.service import reindex as rebuild
+
+    settings = load_settings()
+    with session_scope(settings.database_url) as session:
+        count = rebuild(session)
+    click.echo(f"indexed {count} letters")

@@ -1,0 +1,33 @@
+"""`xinfang web` and `xinfang worker`: the two long-running processes of a deployment."""
+
+from __future__ import annotations
+
+import click
+
+from xinfang.config import load_settings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+@click.option("--threads", default=4, show_default=True, type=int)
+def web(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web UI and the API with gunicorn."""
+    from xinfang.server import serve
+
+    serve(load_settings(), host, port, workers, threads)
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run one rq worker that processes letters."""
+    from intake.jobs import check_redis
+    from intake.worker import run_worker
+    from models.db import check_connection
+
+    settings = load_settings()
+    check_connection(settings.database_url)
+    check_redis(settings)
+    run_worker(settings, burst=burst)

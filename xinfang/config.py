@@ -1,0 +1,93 @@
+"""Settings from the environment, in one place, so the web app, the worker and the CLI agree."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment may change. Defaults give a working single-machine install."""
+
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    queue_name: str = "xinfang"
+    ocr_engine: str = "tesseract"
+    ocr_languages: str = "chi_sim"
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 200
+    max_image_pixels: int = 80_000_000
+    render_dpi: int = 200
+    job_timeout: int = 900
+    job_retries: int = 2
+    routing_days: int = 15
+    day_counting: str = "calendar"
+    abstain_threshold: float = 0.5
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def derived_dir(self) -> Path:
+        return self.data_dir / "derived"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models" / "current"
+
+    @property
+    def models_root(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def secret_key(self) -> str:
+        """A per-install key kept in the data directory, so sessions survive restarts of the web app."""
+        configured = os.environ.get("XINFANG_SECRET_KEY")
+        if configured:
+            return configured
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("XINFANG_DATA_DIR", "./var")).resolve()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'xinfang.db'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        queue_name=os.environ.get("XINFANG_QUEUE", "xinfang"),
+        ocr_engine=os.environ.get("XINFANG_OCR_ENGINE", "tesseract"),
+        max_upload_bytes=_env_int("XINFANG_MAX_UPLOAD_BYTES", 200 * 1024 * 1024),
+        max_pages=_env_int("XINFANG_MAX_PAGES", 200),
+        max_image_pixels=_env_int("XINFANG_MAX_IMAGE_PIXELS", 80_000_000),
+        job_timeout=_env_int("XINFANG_JOB_TIMEOUT", 900),
+        routing_days=_env_int("XINFANG_ROUTING_DAYS", 15),
+        day_counting=os.environ.get("XINFANG_DAY_COUNTING", "calendar"),
+        abstain_threshold=_env_float("XINFANG_ABSTAIN_THRESHOLD", 0.5),
+    )

@@ -1,0 +1,61 @@
+"""The stable, public shape of a letter: what `xinfang export` writes and the JSON API returns.
+
+Offices' scripts read these names, so they change only with a new format version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import Letter
+from xinfang.privacy import mask_id_number, mask_phone
+
+EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
+                 "confirmed", "repeat_of")
+HEADS = ("category", "subcategory", "purpose", "department")
+
+
+def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]:
+    """The export record; `mask_identity` masks 身份证号 and phone for roles that do not need them."""
+    suggestion = letter.suggestion
+    suggestions = None
+    if suggestion is not None:
+        suggestions = {
+            head: {"label": getattr(suggestion, head), "probability": getattr(suggestion, f"{head}_probability")}
+            for head in HEADS if getattr(suggestion, head) is not None
+        }
+        suggestions["model_version"] = suggestion.model_version
+        suggestions["needs_routing"] = suggestion.needs_routing
+    confirmed = None
+    if letter.confirmed_at is not None:
+        confirmed = {head: {"label": getattr(letter, head)} for head in ("category", "purpose", "department")}
+    link = letter.repeat_link
+    repeat_of = None
+    if link is not None and link.kind == "repeat" and link.confirmed is not False:
+        repeat_of = {"id": link.earlier_id, "external_id": link.earlier.external_id, "score": round(link.score, 4)}
+    return {
+        "id": letter.id,
+        "external_id": letter.external_id,
+        "original_name": letter.file.original_name if letter.file else None,
+        "status": letter.status,
+        "failure": ({"stage": letter.failure_stage, "reason": letter.failure_reason}
+                    if letter.failure_reason else None),
+        "text": letter.text if letter.text is not None else letter.ocr_text,
+        "fields": _fields(letter.fields or {}, mask_identity),
+        "suggestions": suggestions,
+        "confirmed": confirmed,
+        "repeat_of": repeat_of,
+        "received_date": letter.received_date.isoformat(),
+        "form": letter.form,
+        "urgent": letter.urgent,
+    }
+
+
+def _fields(fields: dict[str, dict], mask_identity: bool) -> dict[str, dict]:
+    out = {key: {k: v for k, v in value.items() if k in ("value", "confidence", "note")}
+           for key, value in fields.items()}
+    if mask_identity:
+        for key, masker in (("id_number", mask_id_number), ("phone", mask_phone)):
+            if key in out and isinstance(out[key].get("value"), str):
+                out[key] = {**out[key], "value": masker(out[key]["value"]), "note": ""}
+    return out
