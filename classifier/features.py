@@ -4,17 +4,83 @@ Words carry the meaning a reviewer recognises (and that the explanation shows); 
 OCR-damaged words, unseen place names and segmentation mistakes (n-grams seen only once are pruned, to
 keep model files small). Only word features are named in explanations.
 The title is repeated (`title_weight`) because a letter's title usually names its matter.
+
+The features are those of scikit-learn's TfidfVectorizer (word 1-2 grams on whitespace tokens | char_wb
+1-4 grams; sublinear TF, smoothed IDF, each block scaled to unit length), computed with numpy instead of
+a Python loop over every n-gram: each n-gram is an integer code (word ids, or character ids in base
+alphabet+1), the vocabulary is a sorted array of codes, and counting is one sort. That makes fitting
+about 10x and transforming about 5x faster, and the model file smaller (no dictionary of 700,000 word
+pairs); tests/test_classifier.py checks that the matrices equal scikit-learn's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from classifier.segment import plain_tokens, tokens
+
+CHAR_SIZES = (1, 2, 3, 4)
+# Character codes are digits in base (alphabet + 1); four of them must fit in an int64. Characters beyond
+# this many (rarest first) are treated as unknown, as characters unseen in training are.
+MAX_ALPHABET = int((2**63 - 1) ** 0.25) - 2
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+def _tfidf(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
+    """Sublinear TF x IDF with rows scaled to unit length, as TfidfVectorizer(sublinear_tf=True)."""
+    counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
+    return normalize(counts, copy=False)
+
+
+class Grams:
+    """TF-IDF over n-grams given as int64 codes; the columns are the kept codes in sorted order."""
+
+    def __init__(self, min_df: int = 1) -> None:
+        self.min_df = min_df
+        self.codes = np.zeros(0, dtype=np.int64)
+        self.idf = np.zeros(0)
+
+    def fit_transform(self, codes: np.ndarray, docs: np.ndarray, n_docs: int) -> csr_matrix:
+        """`codes[k]` occurs once in document `docs[k]` (docs non-decreasing)."""
+        if not len(codes) or int(codes.max()) < (2**63 - 1) // max(n_docs, 1) - 1:
+            keys = np.sort(codes * n_docs + docs)  # one number per (code, document): a plain sort suffices
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            run_code, run_doc = np.divmod(keys[starts], n_docs)
+        else:
+            order = np.argsort(codes, kind="stable")  # stable: documents stay in order within one code
+            codes, docs = codes[order], docs[order]
+            starts = np.flatnonzero(np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1]))))
+            run_code, run_doc = codes[starts], docs[starts]
+        run_count = np.diff(np.append(starts, len(codes))).astype(np.float64)
+        first = np.concatenate(([True], run_code[1:] != run_code[:-1])) if len(run_code) else np.zeros(0, bool)
+        feature = np.cumsum(first) - 1
+        df = np.bincount(feature, minlength=int(first.sum()))
+        keep = df >= self.min_df
+        if not keep.any():
+            raise ValueError("empty vocabulary; the documents have no features to learn from")
+        column = np.cumsum(keep) - 1
+        self.codes = run_code[first][keep]
+        self.idf = _idf(df[keep].astype(np.float64), n_docs)
+        kept = keep[feature]
+        counts = csr_matrix((run_count[kept], (run_doc[kept], column[feature[kept]])),
+                            shape=(n_docs, len(self.codes)))
+        return _tfidf(counts, self.idf)
+
+    def transform(self, codes: np.ndarray, docs: np.ndarray, n_docs: int) -> csr_matrix:
+        at = np.searchsorted(self.codes, codes)
+        found = at < len(self.codes)
+        found[found] = self.codes[at[found]] == codes[found]
+        counts = csr_matrix((np.ones(int(found.sum())), (docs[found], at[found])), shape=(n_docs, len(self.codes)))
+        counts.sum_duplicates()
+        return _tfidf(counts, self.idf)
 
 
 class Featurizer:
@@ -23,20 +89,21 @@ class Featurizer:
     def __init__(self, title_weight: int = 2, char_min_df: int = 2, min_df: int = 1) -> None:
         self.title_weight = title_weight
         self.segmented_training = False
-        self.vocabulary: frozenset[str] | None = None
-        self.words = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
-                                     sublinear_tf=True, min_df=min_df, dtype=np.float32)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=False, sublinear_tf=True,
-                                     min_df=char_min_df, dtype=np.float32)
-        self._names: np.ndarray | None = None
+        self.token_ids: dict[str, int] = {}  # every training token -> its id (word codes are built from ids)
+        self.alphabet = np.zeros(0, dtype=np.uint32)  # sorted code points of the known characters
+        self.words = Grams(min_df)
+        self.chars = Grams(char_min_df)
+        self._names: list[str] | None = None
+        self._table: np.ndarray | None = None
 
     def document(self, text: str, title: str = "", segmented: bool = False) -> str:
         """One letter as a string of tokens, title first and repeated."""
-        if self.vocabulary is not None and not segmented:
+        if self.segmented_training and not segmented:
             # Trained on tokens segmented and stop-word-filtered elsewhere (stock jieba): cut the same way,
             # then keep only words the model knows, as that filter did.
-            body = [w for w in plain_tokens(text) if w in self.vocabulary]
-            head = [w for w in plain_tokens(title) if w in self.vocabulary]
+            known = self.token_ids
+            body = [w for w in plain_tokens(text) if w in known]
+            head = [w for w in plain_tokens(title) if w in known]
         else:
             body = tokens(text, segmented)
             head = tokens(title, segmented) if title else []
@@ -47,31 +114,101 @@ class Featurizer:
         titles = titles or [""] * len(texts)
         return [self.document(text, title, segmented) for text, title in zip(texts, titles, strict=True)]
 
+    # ---- n-gram codes ---------------------------------------------------------------------------------
+    def _word_codes(self, docs: Sequence[str], fit: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Unigram codes are token ids (< V); the bigram (a, b) is V + a * V + b."""
+        split = [doc.split() for doc in docs]
+        flat = list(chain.from_iterable(split))
+        if fit:
+            self.token_ids = {token: i for i, token in enumerate(dict.fromkeys(flat))}
+            self._names = None
+            ids = np.fromiter(map(self.token_ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+        else:
+            ids = np.fromiter(map(self.token_ids.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        size = len(self.token_ids)
+        doc = np.repeat(np.arange(len(docs), dtype=np.int64), [len(s) for s in split])
+        known = ids >= 0
+        pairs = (doc[1:] == doc[:-1]) & known[1:] & known[:-1]
+        codes = np.concatenate((ids[known], size + ids[:-1][pairs] * size + ids[1:][pairs]))
+        return codes, np.concatenate((doc[known], doc[:-1][pairs]))
+
+    def _char_codes(self, docs: Sequence[str], fit: bool) -> tuple[np.ndarray, np.ndarray]:
+        """char_wb n-grams: every substring of 1-4 characters of each word padded with a space each side."""
+        padded = []
+        for doc in docs:
+            words = doc.split()
+            padded.append(" " + "  ".join(words) + " " if words else "")
+        points = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if fit:
+            alphabet, seen = np.unique(points, return_counts=True)
+            if len(alphabet) > MAX_ALPHABET:
+                alphabet = np.sort(alphabet[np.argsort(-seen, kind="stable")[:MAX_ALPHABET]])
+            self.alphabet = alphabet
+            self._table = None
+        ids = self._char_table()[points]  # 0: unknown; an n-gram with it is dropped
+        space = points == ord(" ")
+        ends = np.flatnonzero(np.concatenate(([False], space[1:] & ~space[:-1]))) + 1  # after each padded word
+        word_end = np.repeat(ends, np.diff(ends, prepend=0))
+        doc = np.repeat(np.arange(len(docs), dtype=np.int64), [len(p) for p in padded])
+        base = len(self.alphabet) + 1
+        code, valid = ids, ids > 0
+        position = np.arange(len(ids))
+        all_codes, all_docs = [], []
+        for n in CHAR_SIZES:
+            if n > 1:
+                m = len(ids) - n + 1
+                if m <= 0:
+                    break
+                code = code[:m] + ids[n - 1:] * base ** (n - 1)
+                valid = valid[:m] & (ids[n - 1:] > 0) & (position[:m] + n <= word_end[:m])
+            all_codes.append(code[valid])
+            all_docs.append(doc[:len(valid)][valid])
+        return np.concatenate(all_codes), np.concatenate(all_docs)
+
+    def _char_table(self) -> np.ndarray:
+        """Code point -> character id (1-based; 0 for characters the model does not know)."""
+        if self._table is None:
+            table = np.zeros(0x110000, dtype=np.int64)
+            table[self.alphabet] = np.arange(1, len(self.alphabet) + 1)
+            self._table = table
+        return self._table
+
+    # ---- features -------------------------------------------------------------------------------------
     def fit_transform(self, docs: list[str], segmented: bool = False) -> csr_matrix:
         self.segmented_training = segmented
-        words = self.words.fit_transform(docs)
-        if segmented:
-            self.vocabulary = frozenset(w for doc in docs for w in doc.split())
-        chars = self.chars.fit_transform(docs)
-        for vectorizer in (self.words, self.chars):  # the pruned terms are not needed and bloat the file
-            if hasattr(vectorizer, "stop_words_"):
-                del vectorizer.stop_words_
-        return hstack([words, chars], format="csr", dtype=np.float32)
+        words = self.words.fit_transform(*self._word_codes(docs, fit=True), len(docs))
+        chars = self.chars.fit_transform(*self._char_codes(docs, fit=True), len(docs))
+        return hstack([words, chars], format="csr")
 
     def transform(self, docs: list[str]) -> csr_matrix:
-        chars = self.chars.transform(docs)
-        return hstack([self.words.transform(docs), chars], format="csr", dtype=np.float32)
+        words = self.words.transform(*self._word_codes(docs, fit=False), len(docs))
+        chars = self.chars.transform(*self._char_codes(docs, fit=False), len(docs))
+        return hstack([words, chars], format="csr")
 
     @property
     def n_word_features(self) -> int:
-        return len(self.words.vocabulary_)
+        return len(self.words.codes)
 
-    def word_names(self) -> np.ndarray:
+    def word_name(self, column: int) -> str:
+        """The word or word pair ("村委会 选举") of a word feature column."""
         if self._names is None:
-            self._names = self.words.get_feature_names_out()
-        return self._names
+            self._names = list(self.token_ids)  # insertion order is id order
+        code = int(self.words.codes[column])
+        size = len(self._names)
+        if code < size:
+            return self._names[code]
+        first, second = divmod(code - size, size)
+        return f"{self._names[first]} {self._names[second]}"
+
+    def char_name(self, column: int) -> str:
+        """The character n-gram of a char feature column (for checks; explanations name words only)."""
+        code, base, chars = int(self.chars.codes[column]), len(self.alphabet) + 1, []
+        while code:
+            code, digit = divmod(code, base)
+            chars.append(chr(int(self.alphabet[digit - 1])))
+        return "".join(chars)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_names"] = None
+        state["_names"] = state["_table"] = None
         return state

@@ -18,7 +18,11 @@ from scipy.sparse import csr_matrix
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
-FOLDS = 3
+# Two folds: the temperature from 2-fold scores is within a few percent of the 3-fold one (Teddy dev ECE
+# 0.032 vs 0.029) at half the cost; the folds stop earlier (tol 1e-2: same temperature to 3 digits).
+FOLDS = 2
+TOL = 1e-4  # LinearSVC's default stopping tolerance, for the model that predicts
+FOLD_TOL = 1e-2
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -62,7 +66,7 @@ class Head:
             self.svc = None
             return self
         self.scale = self._fit_scale(X, np.asarray(y))
-        self.svc = LinearSVC(C=self.C).fit(X, y)
+        self.svc = LinearSVC(C=self.C, tol=TOL).fit(X, y)
         return self
 
     def _fit_scale(self, X: csr_matrix, y: np.ndarray) -> float:  # noqa: N803
@@ -75,7 +79,7 @@ class Head:
         for train, test in splitter.split(X, y):
             if len(set(y[train])) < 2:
                 continue
-            svc = LinearSVC(C=self.C).fit(X[train], y[train])
+            svc = LinearSVC(C=self.C, tol=FOLD_TOL).fit(X[train], y[train])
             scores[test] = _scores(svc, X[test], self.classes_)
             usable[test] = True
         if not usable.any():
@@ -118,10 +122,14 @@ class Head:
     def contributions(self, x: csr_matrix, class_index: int, limit: int,
                       below: int | None = None) -> list[tuple[int, float]]:
         """Feature indices (< `below`) of one row that pushed it most towards the class, with weights."""
+        return self.row_contributions(x.indices, x.data, class_index, limit, below)
+
+    def row_contributions(self, indices: np.ndarray, data: np.ndarray, class_index: int, limit: int,
+                          below: int | None = None) -> list[tuple[int, float]]:
+        """`contributions` of a row given as its CSR indices and values."""
         coef = self.coef()
-        if coef is None or x.nnz == 0:
+        if coef is None or len(indices) == 0:
             return []
-        indices, data = x.indices, x.data
         if below is not None:
             keep = indices < below
             indices, data = indices[keep], data[keep]

@@ -134,14 +134,15 @@ class Router:
         best = int(p.argmax())
         order = np.argsort(-p)[:TOP_SHOWN]
         return {"label": str(head.classes_[best]), "probability": round(float(p[best]), 4),
-                "words": self._words(head, X[i], best),
+                "words": self._words(head, X, i, best),
                 "top": [[str(head.classes_[k]), round(float(p[k]), 4)] for k in order]}
 
-    def _words(self, head: Head, x: csr_matrix, class_index: int) -> list[list]:
-        limit = self.featurizer.n_word_features
-        names = self.featurizer.word_names()
-        found = head.contributions(x, class_index, WORDS_SHOWN, below=limit)
-        return [[str(names[j]), round(w, 4)] for j, w in found]
+    def _words(self, head: Head, X: csr_matrix, i: int, class_index: int) -> list[list]:  # noqa: N803
+        """The words of letter i that pushed it most towards the class (row i read without slicing X)."""
+        row = slice(X.indptr[i], X.indptr[i + 1])
+        found = head.row_contributions(X.indices[row], X.data[row], class_index, WORDS_SHOWN,
+                                       below=self.featurizer.n_word_features)
+        return [[self.featurizer.word_name(j), round(w, 4)] for j, w in found]
 
     def _subcategory(self, i: int, category: str | None, probas: dict[str, np.ndarray]) -> dict:
         head = self.heads["subcategory"]
@@ -206,7 +207,7 @@ class Router:
             notes.append(f"按{by_rule}规则改为「{label}」；模型原建议「{model_label}」（{found['probability']:.2f}）。")
             index = list(head.classes_).index(label) if label in head.classes_ else None
             found["probability"] = round(float(p[index]), 4) if index is not None else 0.0
-            found["words"] = self._words(head, XD[i], index) if index is not None else []
+            found["words"] = self._words(head, XD, i, index) if index is not None else []
         table_ok = (office.table_allows(category, label, place) or by_rule is not None
                     or (rules.discipline and label == office.discipline_unit)
                     or (rules.legal and label in office.legal_units))

@@ -19,6 +19,9 @@ import joblib
 
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
+# The layout of the pickled router; a model from an older layout is refused like one from other libraries.
+# 2: n-gram features as integer codes (classifier/features.py) instead of scikit-learn vectorizers.
+MODEL_FORMAT = "2"
 
 
 class ModelMismatchError(Exception):
@@ -32,7 +35,8 @@ def library_versions() -> dict[str, str]:
     import sklearn
 
     return {"python": ".".join(platform.python_version_tuple()[:2]), "scikit-learn": sklearn.__version__,
-            "numpy": numpy.__version__, "scipy": scipy.__version__, "jieba": jieba.__version__}
+            "numpy": numpy.__version__, "scipy": scipy.__version__, "jieba": jieba.__version__,
+            "model-format": MODEL_FORMAT}
 
 
 def new_version_id() -> str:

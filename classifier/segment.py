@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
+from jieba import finalseg
 
 from classifier.routing_table import load_office
 
@@ -32,6 +34,8 @@ DOMAIN_WORDS = (
 # Function words and letter formulas that say nothing about the matter; dropped from raw text only.
 STOPWORDS = frozenset(
     ["的", "了", "和", "是", "在", "我", "我们", "你", "你们", "他", "她", "它", "他们", "这", "那", "就", "也", "都", "而", "及", "与", "着", "或", "一个", "没有", "有", "被", "把", "让", "给", "对", "从", "向", "为", "以", "之", "于", "其", "但", "并", "还", "又", "很", "已", "已经", "可以", "能", "要", "会", "去", "来", "到", "说", "上", "下", "中", "个", "等", "吧", "呢", "吗", "啊", "呀", "么", "此", "该", "尊敬", "领导", "同志", "您好", "你好", "此致", "敬礼", "谢谢", "恳请", "请", "希望"])
+
+JIEBA_CHECKED = "0.42.1"  # the jieba whose segmentation `cut` reproduces; other versions use jieba's own
 
 _TOKEN = re.compile(r"\S+")
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -60,6 +64,70 @@ def _prepare_jieba() -> None:
     jieba.initialize()
 
 
+def _cut_block(tokenizer: jieba.Tokenizer, sentence: str, out: list[str]) -> None:
+    """jieba's `__cut_DAG` (dictionary DAG, best route by word frequency, HMM for runs of unknown single
+    characters) in one loop over plain lists: the same words in the same order, about 1.5x faster."""
+    freq, ln = tokenizer.FREQ, math.log
+    logtotal = ln(tokenizer.total)
+    n = len(sentence)
+    score = [0.0] * (n + 1)
+    end = [0] * n
+    for k in range(n - 1, -1, -1):
+        best: float | None = None
+        last = i = k
+        frag = sentence[k]
+        while i < n:  # the words of the dictionary that start at k (prefixes are stored with count 0)
+            count = freq.get(frag)
+            if count is None:
+                break
+            if count:
+                value = ln(count) - logtotal + score[i + 1]
+                if best is None or value >= best:  # jieba's max over (score, end) keeps the longer word on ties
+                    best, last = value, i
+            i += 1
+            frag = sentence[k:i + 1]
+        if best is None:
+            best = ln(freq.get(sentence[k]) or 1) - logtotal + score[k + 1]
+        score[k] = best
+        end[k] = last + 1
+    x, buf = 0, ""
+    while x <= n:
+        y = end[x] if x < n else n + 1
+        if x < n and y - x == 1:
+            buf += sentence[x]
+        else:
+            if len(buf) == 1:
+                out.append(buf)
+            elif buf and not freq.get(buf):
+                out.extend(finalseg.cut(buf))
+            elif buf:
+                out.extend(buf)
+            buf = ""
+            if x < n:
+                out.append(sentence[x:y])
+        x = y
+
+
+def cut(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    """`tokenizer.lcut(text)` (accurate mode, HMM on), computed by `_cut_block`; tests check it is equal."""
+    if jieba.__version__ != JIEBA_CHECKED:
+        return tokenizer.lcut(text)
+    tokenizer.check_initialized()
+    out: list[str] = []
+    for block in jieba.re_han_default.split(text):
+        if not block:
+            continue
+        if jieba.re_han_default.match(block):
+            _cut_block(tokenizer, block, out)
+        else:
+            for piece in jieba.re_skip_default.split(block):
+                if jieba.re_skip_default.match(piece):
+                    out.append(piece)
+                else:
+                    out.extend(piece)
+    return out
+
+
 def looks_segmented(samples: list[str]) -> bool:
     """True when texts are space-separated tokens: many spaces between CJK characters, as no raw letter has."""
     spaces = chars = 0
@@ -76,7 +144,7 @@ def tokens(text: str, segmented: bool = False) -> list[str]:
     if segmented:
         return _TOKEN.findall(text)
     _prepare_jieba()
-    return [w for w in jieba.lcut(text) if w.strip() and w not in STOPWORDS and not _PUNCT.match(w)
+    return [w for w in cut(jieba.dt, text) if w.strip() and w not in STOPWORDS and not _PUNCT.match(w)
             and not _DIGITS.match(w)]
 
 
@@ -93,4 +161,4 @@ def plain_tokens(text: str) -> list[str]:
     For models trained on an export segmented elsewhere with stock jieba: raw letters must be cut the same
     way, and the model's vocabulary then does the filtering that export did.
     """
-    return [w for w in _plain().lcut(text) if w.strip()] if text else []
+    return [w for w in cut(_plain(), text) if w.strip()] if text else []

@@ -85,9 +85,12 @@ def _online_letters(data: bytes, stored: StoredFile, default_received: date) -> 
         letter = Letter(file=stored, received_date=default_received, form=ONLINE, page_numbers=[number - 1])
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or not str(item.get("text") or "").strip():
-                raise ValueError("缺少 text 字段")
+            if not isinstance(item, dict):
+                raise ValueError("不是 JSON 对象")
+            # The office's id is kept even for a broken record, so the export says which one to fix.
             letter.external_id = str(item["id"]) if item.get("id") is not None else None
+            if not str(item.get("text") or "").strip():
+                raise ValueError("缺少 text 字段")
             title = str(item.get("title") or "").strip()
             letter.ocr_text = f"{title}\n{item['text']}" if title else str(item["text"])
             letter.ocr_engine = "text"

@@ -11,7 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import signal
+import time
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker
 
 from intake import locks
@@ -26,6 +30,12 @@ SWEEP_LOCK = "xinfang:sweep:lock"
 
 
 class LetterWorker(Worker):
+    @property
+    def dequeue_timeout(self) -> int:
+        # rq blocks ~400 s waiting for a job; an idle worker must still wake for its maintenance round
+        # (which finds letters whose worker was killed), so it waits no longer than that interval.
+        return max(1, min(self.worker_ttl - 15, MAINTENANCE_SECONDS))
+
     def main_work_horse(self, job, queue) -> None:  # noqa: ANN001
         # One job uses one core: tesseract's OpenMP threads would fight the other worker for the second.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -62,8 +72,37 @@ def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
 
 
 def run_worker(settings: Settings, burst: bool = False, with_scheduler: bool = True) -> bool:
-    worker = LetterWorker([get_queue(settings)], connection=redis_connection(settings.redis_url),
-                          maintenance_interval=MAINTENANCE_SECONDS)
-    if not burst:
-        sweep_stranded(settings, worker.connection)
-    return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+    """Work until stopped; when Redis goes away, wait for it and start a fresh rq worker.
+
+    rq's own loop gives up on most Redis errors ("quitting"), which would leave an office with no worker
+    after a Redis restart until someone notices. The first sweep after reconnecting queues again every
+    letter whose job Redis lost.
+    """
+    worked = False
+    while True:
+        worker = LetterWorker([get_queue(settings)], connection=redis_connection(settings.redis_url),
+                              maintenance_interval=MAINTENANCE_SECONDS)
+        try:
+            if not burst:
+                sweep_stranded(settings, worker.connection)
+            worked = worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO") or worked
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            log.warning("lost Redis (%s)", exc)
+        if burst or worker._shutdown_requested_date is not None:
+            return worked
+        _wait_for_redis(settings)
+
+
+def _wait_for_redis(settings: Settings) -> None:
+    """Back off until Redis answers; a stop signal while waiting ends the process (nothing is in flight)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    delay = 1.0
+    while True:
+        try:
+            redis_connection(settings.redis_url).ping()
+            log.warning("Redis is back at %s: starting a fresh worker", settings.redis_url)
+            return
+        except (RedisConnectionError, RedisTimeoutError):
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -30,6 +31,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
+    _engine_urls.add(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -39,6 +41,20 @@ def get_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     return engine
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child (rq's work horse), never reuse the parent's pooled connections.
+
+    Two processes on one PostgreSQL socket interleave their protocol messages (psycopg reports
+    "prepared statement already exists"); `close=False` leaves the parent's connections to the parent.
+    """
+    for url in _engine_urls:
+        get_engine(url).dispose(close=False)
+
+
+_engine_urls: set[str] = set()
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 @lru_cache(maxsize=8)

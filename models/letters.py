@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -25,6 +25,8 @@ class Letter(Base):
     __tablename__ = "letters"
     __table_args__ = (
         Index("ix_letters_status_received", "status", "received_date"),
+        # The review queue's order (urgent first, then oldest) read straight from the index at 100k letters.
+        Index("ix_letters_queue", "status", text("urgent DESC"), "received_date", "id"),
         Index("ix_letters_id_number", "id_number"),
         Index("ix_letters_phone", "phone"),
     )

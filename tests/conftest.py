@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -42,8 +43,9 @@ def redis_url() -> str:
     return services.redis_url()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for each test, so no test sees another's letters or users."""
     with services.postgres_database() as url:
         yield url
 
@@ -53,6 +55,15 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return dict(os.environ, XINFANG_DATA_DIR=str(settings.data_dir), DATABASE_URL=settings.database_url,
                 REDIS_URL=settings.redis_url, XINFANG_QUEUE=settings.queue_name, XINFANG_JOB_TIMEOUT="300",
                 PYTHONPATH=str(ROOT))
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                found += [int(child), *_descendants(int(child))]
+    return found
 
 
 class WorkerProcess:
@@ -70,10 +81,16 @@ class WorkerProcess:
                                         stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
 
     def kill_hard(self) -> None:
-        """SIGKILL the worker and its work horse at once, as a crash or the OOM killer would."""
+        """SIGKILL the worker and its work horse at once, as a crash or the OOM killer would.
+
+        rq puts each work horse in a session of its own (setsid), so killing the worker's process group
+        would leave the horse running; the horse is found as the worker's child instead.
+        """
         import signal
 
-        os.killpg(self.process.pid, signal.SIGKILL)
+        for pid in [*_descendants(self.process.pid), self.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def log(self) -> str:

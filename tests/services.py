@@ -38,7 +38,7 @@ def redis_url() -> str:
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test module, dropped afterwards."""
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError

@@ -172,5 +172,11 @@ def repeat_view(letter: Letter, earlier_visible: bool) -> dict | None:
     pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
     mine = letter.text or letter.ocr_text or ""
     theirs = (link.earlier.text or link.earlier.ocr_text or "") if earlier_visible else ""
-    return {"link": link, "pairs": pairs, "visible": earlier_visible,
+    from sqlalchemy.orm import object_session
+
+    from classifier.repeats.service import export_fields
+
+    session = object_session(letter)
+    group = export_fields(session, letter)["matter_group"] if session is not None else None
+    return {"link": link, "pairs": pairs, "visible": earlier_visible, "group": group,
             "mine": marked(mine, [p[0] for p in pairs]), "theirs": marked(theirs, [p[1] for p in pairs])}

@@ -33,10 +33,11 @@ def _register() -> None:
                     data.reindex, demo.demo):
         main.add_command(command)
     try:
-        from classifier.cli import evaluate_command, train_command
+        from classifier.cli import evaluate_command, model_group, train_command
 
         main.add_command(train_command, "train")
         main.add_command(evaluate_command, "evaluate")
+        main.add_command(model_group, "model")
     except ImportError:  # pragma: no cover - only while the classifier package is incomplete
         pass
     try:
@@ -45,6 +46,9 @@ def _register() -> None:
         main.add_command(samples_group, "samples")
     except ImportError:  # pragma: no cover
         pass
+    from web.tokens import token_command
+
+    main.add_command(token_command, "token")
 
 
 _register()

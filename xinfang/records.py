@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from models import Letter
 from xinfang.privacy import mask_id_number, mask_phone
 
 EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
-                 "confirmed", "repeat_of")
+                 "confirmed", "repeat_of", "reasons", "matter_group")
 HEADS = ("category", "subcategory", "purpose", "department")
 
 
@@ -33,6 +35,7 @@ def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]
     repeat_of = None
     if link is not None and link.kind == "repeat" and link.confirmed is not False:
         repeat_of = {"id": link.earlier_id, "external_id": link.earlier.external_id, "score": round(link.score, 4)}
+    repeat_extra = _repeat_extra(letter, mask_identity)
     return {
         "id": letter.id,
         "external_id": letter.external_id,
@@ -45,10 +48,24 @@ def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]
         "suggestions": suggestions,
         "confirmed": confirmed,
         "repeat_of": repeat_of,
+        **repeat_extra,
         "received_date": letter.received_date.isoformat(),
         "form": letter.form,
         "urgent": letter.urgent,
     }
+
+
+def _repeat_extra(letter: Letter, mask_identity: bool) -> dict[str, Any]:
+    """Why the letter was linked (`reasons`) and its same-matter group; the matched identity is hidden when masked."""
+    session = object_session(letter)
+    if session is None:
+        return {"reasons": None, "matter_group": None}
+    from classifier.repeats.service import export_fields
+
+    extra = export_fields(session, letter)
+    if mask_identity and extra["reasons"]:
+        extra["reasons"] = {k: v for k, v in extra["reasons"].items() if k != "person"}
+    return extra
 
 
 def _fields(fields: dict[str, dict], mask_identity: bool) -> dict[str, dict]:

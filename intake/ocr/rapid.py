@@ -16,6 +16,9 @@ from intake.ocr.base import OcrLine, OcrPage, blank_page
 
 # Two runs belong to the same line when their vertical overlap is at least this share of the shorter one.
 SAME_LINE_OVERLAP = 0.5
+# RapidOCR shrinks the page so its long side is at most this before detection (and cuts the line crops
+# from that copy); the cost of detection grows with the pixel count.
+MAX_SIDE = 2400
 
 
 def _box(points: list[list[float]]) -> tuple[int, int, int, int]:
@@ -63,11 +66,12 @@ def merge_lines(runs: list[OcrLine]) -> list[OcrLine]:
 class RapidOcrEngine:
     name = "rapidocr"
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, max_side: int = MAX_SIDE) -> None:
         """One onnxruntime thread: the worker pool scales over cores, not the engine inside one job."""
         from rapidocr_onnxruntime import RapidOCR
 
-        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, max_side_len=2400)
+        self.max_side = max_side
+        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, max_side_len=max_side)
 
     def read(self, image: Image.Image, index: int = 0) -> OcrPage:
         blank = blank_page(image, index, self.name)
