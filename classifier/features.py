@@ -20,7 +20,6 @@ from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.preprocessing import normalize
 
 from classifier.segment import plain_tokens, tokens
 
@@ -36,8 +35,27 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 def _tfidf(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
     """Sublinear TF x IDF with rows scaled to unit length, as TfidfVectorizer(sublinear_tf=True)."""
-    counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
-    return normalize(counts, copy=False)
+    data = (np.log(counts.data) + 1.0) * idf[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    data /= np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))[rows]
+    counts.data = data
+    return counts
+
+
+def _runs(codes: np.ndarray, docs: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (code, document) pairs sorted by code, then document, with how often each occurs."""
+    if not len(codes):
+        return codes, docs, np.zeros(0)
+    if int(codes.max()) < (2**63 - 1) // max(n_docs, 1) - 1:
+        keys = np.sort(codes * n_docs + docs)  # one number per (code, document): a plain sort suffices
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        run_code, run_doc = np.divmod(keys[starts], n_docs)
+    else:
+        order = np.argsort(codes, kind="stable")  # stable: documents stay in order within one code
+        codes, docs = codes[order], docs[order]
+        starts = np.flatnonzero(np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1]))))
+        run_code, run_doc = codes[starts], docs[starts]
+    return run_code, run_doc, np.diff(np.append(starts, len(codes))).astype(np.float64)
 
 
 class Grams:
@@ -50,17 +68,8 @@ class Grams:
 
     def fit_transform(self, codes: np.ndarray, docs: np.ndarray, n_docs: int) -> csr_matrix:
         """`codes[k]` occurs once in document `docs[k]` (docs non-decreasing)."""
-        if not len(codes) or int(codes.max()) < (2**63 - 1) // max(n_docs, 1) - 1:
-            keys = np.sort(codes * n_docs + docs)  # one number per (code, document): a plain sort suffices
-            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            run_code, run_doc = np.divmod(keys[starts], n_docs)
-        else:
-            order = np.argsort(codes, kind="stable")  # stable: documents stay in order within one code
-            codes, docs = codes[order], docs[order]
-            starts = np.flatnonzero(np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1]))))
-            run_code, run_doc = codes[starts], docs[starts]
-        run_count = np.diff(np.append(starts, len(codes))).astype(np.float64)
-        first = np.concatenate(([True], run_code[1:] != run_code[:-1])) if len(run_code) else np.zeros(0, bool)
+        run_code, run_doc, run_count = _runs(codes, docs, n_docs)
+        first = np.concatenate(([len(run_code) > 0], run_code[1:] != run_code[:-1]))
         feature = np.cumsum(first) - 1
         df = np.bincount(feature, minlength=int(first.sum()))
         keep = df >= self.min_df
@@ -75,11 +84,11 @@ class Grams:
         return _tfidf(counts, self.idf)
 
     def transform(self, codes: np.ndarray, docs: np.ndarray, n_docs: int) -> csr_matrix:
-        at = np.searchsorted(self.codes, codes)
+        run_code, run_doc, run_count = _runs(codes, docs, n_docs)
+        at = np.searchsorted(self.codes, run_code)  # sorted queries: fast
         found = at < len(self.codes)
-        found[found] = self.codes[at[found]] == codes[found]
-        counts = csr_matrix((np.ones(int(found.sum())), (docs[found], at[found])), shape=(n_docs, len(self.codes)))
-        counts.sum_duplicates()
+        found[found] = self.codes[at[found]] == run_code[found]
+        counts = csr_matrix((run_count[found], (run_doc[found], at[found])), shape=(n_docs, len(self.codes)))
         return _tfidf(counts, self.idf)
 
 
@@ -145,7 +154,7 @@ class Featurizer:
                 alphabet = np.sort(alphabet[np.argsort(-seen, kind="stable")[:MAX_ALPHABET]])
             self.alphabet = alphabet
             self._table = None
-        ids = self._char_table()[points]  # 0: unknown; an n-gram with it is dropped
+        ids = self._char_table()[points].astype(np.int64)  # 0: unknown; an n-gram with it is dropped
         space = points == ord(" ")
         ends = np.flatnonzero(np.concatenate(([False], space[1:] & ~space[:-1]))) + 1  # after each padded word
         word_end = np.repeat(ends, np.diff(ends, prepend=0))
@@ -168,7 +177,7 @@ class Featurizer:
     def _char_table(self) -> np.ndarray:
         """Code point -> character id (1-based; 0 for characters the model does not know)."""
         if self._table is None:
-            table = np.zeros(0x110000, dtype=np.int64)
+            table = np.zeros(0x110000, dtype=np.int32)
             table[self.alphabet] = np.arange(1, len(self.alphabet) + 1)
             self._table = table
         return self._table

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
-from intake.pages import PageLimits, iter_pages
+from intake.pages import Page, PageLimits, iter_pages
 from models import Letter, RepeatLink, Status, Suggestion, record
 from xinfang.config import Settings
 from xinfang.errors import EmptyFileError, ModelError
@@ -28,8 +28,6 @@ def _engine(name: str, languages: str) -> OcrEngine:
 
 
 def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
-    from intake.preprocess import preprocess
-
     stored = letter.file
     if stored is None:
         raise EmptyFileError("这封信没有原件文件。请重新上传。")
@@ -37,16 +35,22 @@ def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
         raise EmptyFileError("文件是空的（0 字节）。请重新扫描或重新上传该信件。")
     limits = PageLimits(settings.max_pages, settings.max_image_pixels, settings.render_dpi)
     engine = _engine(settings.ocr_engine, settings.ocr_languages)
-    pages: list[OcrPage] = []
-    for page in iter_pages(settings.data_dir / stored.storage_path, stored.media_type, limits,
-                           letter.page_numbers):
-        if page.text_layer is not None:
-            lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines()
-                     if text.strip()]
-            pages.append(OcrPage(page.index, "pdf-text", 0, 0, lines))
-        else:
-            pages.append(engine.read(preprocess(page.image), page.index))
-    return pages
+    return [read_page(page, engine) for page in iter_pages(settings.data_dir / stored.storage_path,
+                                                           stored.media_type, limits, letter.page_numbers)]
+
+
+def read_page(page: Page, engine: OcrEngine) -> OcrPage:
+    """A PDF's real text layer as it is; a blank sheet without OCR; anything else preprocessed and OCR'd."""
+    from intake.preprocess import preprocess
+    from intake.split import looks_blank
+
+    if page.text_layer is not None:
+        lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines() if text.strip()]
+        return OcrPage(page.index, "pdf-text", 0, 0, lines)
+    if looks_blank(page.image):
+        return OcrPage(page.index, "blank", page.image.width, page.image.height, [],
+                       notes=["空白页（分隔页或无内容）"])
+    return engine.read(preprocess(page.image), page.index)
 
 
 def split_pages(session: Session, settings: Settings, letter: Letter, pages: list[OcrPage]) -> list[int]:

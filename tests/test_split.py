@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from intake.split import closes_letter, opens_letter, page_number, split_batch
@@ -51,13 +52,16 @@ def test_empty_batch_has_no_letters():
     assert split_batch([]) == [] and split_batch(["", ""]) == []
 
 
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # fonts-noto-cjk, installed by setup
+
+
 def _render(lines: list[str]):  # noqa: ANN202
     from PIL import Image, ImageDraw, ImageFont
 
     img = Image.new("L", (1240, 1754), 255)
     if lines:
         draw = ImageDraw.Draw(img)
-        font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40)
+        font = ImageFont.truetype(CJK_FONT, 40)
         for i, line in enumerate(lines):
             draw.text((100, 120 + i * 80), line, fill=0, font=font)
     return img
@@ -69,15 +73,14 @@ def test_a_rendered_batch_pdf_is_cut_into_its_letters(tmp_path):
     """Five letters' worth of pages scanned as one PDF, with a blank separator sheet, through real OCR."""
     from intake.ocr import get_engine
     from intake.pages import PageLimits, iter_pages
-    from intake.preprocess import preprocess
+    from intake.stages import read_page
 
     pages = [_render(A1.splitlines()), _render(A2.splitlines()), _render([]), _render(B1.splitlines()),
              _render(C1.splitlines()), _render(C2.splitlines())]
     path = tmp_path / "batch.pdf"
     pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=150)
     engine = get_engine("tesseract")
-    texts = [engine.read(preprocess(page.image), page.index).text
-             for page in iter_pages(path, "application/pdf", PageLimits(dpi=150))]
+    texts = [read_page(page, engine).text for page in iter_pages(path, "application/pdf", PageLimits(dpi=150))]
     assert texts[2] == ""
     assert split_batch(texts) == [[0, 1], [3], [4, 5]]
 
@@ -88,13 +91,25 @@ def test_a_rendered_batch_pdf_is_cut_into_its_letters(tmp_path):
 def test_committed_batch_scans_split_into_their_letters(batch):
     from intake.ocr import get_engine
     from intake.pages import PageLimits, iter_pages
-    from intake.preprocess import preprocess
+    from intake.stages import read_page
     from samples import letters_dir, load_batches
 
     entry = next((b for b in load_batches() if b["file"] == batch), None)
     if entry is None:
         pytest.skip(f"{batch} not in samples/letters/batches.json")
     engine = get_engine("auto")  # a handwritten page needs RapidOCR
-    texts = [engine.read(preprocess(page.image), page.index).text
-             for page in iter_pages(letters_dir() / batch, "application/pdf", PageLimits())]
+    texts = [read_page(page, engine).text for page in iter_pages(letters_dir() / batch, "application/pdf", PageLimits())]
     assert split_batch(texts) == entry["pages"]
+
+
+def test_a_noisy_blank_sheet_is_blank_and_a_page_with_one_line_is_not():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from intake.split import looks_blank
+
+    rng = np.random.default_rng(3)
+    noise = rng.normal(235, 12, (2339, 1654)).clip(0, 255).astype("uint8")  # grey paper with scanner noise
+    assert looks_blank(Image.fromarray(noise))
+    page = Image.fromarray(noise.copy())
+    ImageDraw.Draw(page).text((200, 1800), "此致敬礼", fill=20, font=ImageFont.truetype(CJK_FONT, 48))
+    assert not looks_blank(page)
