@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -172,21 +173,30 @@ def make_engines(names: list[str]) -> dict[str, object]:
     return engines
 
 
-def bare_tesseract(image, tmp: Path) -> float:  # noqa: ANN001
-    """Seconds of `tesseract page.png - -l chi_sim --psm 6` on the image (PNG write not counted)."""
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of its finished children (tesseract runs): on a
+    machine shared with other jobs it varies far less than wall-clock time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bare_tesseract(image, tmp: Path) -> tuple[float, float]:  # noqa: ANN001
+    """Wall and CPU seconds of `tesseract page.png - -l chi_sim --psm 6` on the image (PNG write not counted)."""
     file = tmp / "page.png"
     image.save(file)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     subprocess.run(["tesseract", str(file), "-", "-l", "chi_sim", "--psm", "6"], capture_output=True, check=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def _run(engine, image) -> dict:  # noqa: ANN001
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     page = engine.read(image)
-    seconds = time.perf_counter() - started
-    return {"s": round(seconds, 3), "conf": round(page.mean_confidence, 4), "engine": page.engine,
-            "notes": page.notes, "lines": [[line.text, line.confidence, list(line.box)] for line in page.lines]}
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    return {"s": round(seconds, 3), "cpu": round(cpu, 3), "conf": round(page.mean_confidence, 4),
+            "engine": page.engine, "notes": page.notes,
+            "lines": [[line.text, line.confidence, list(line.box)] for line in page.lines]}
 
 
 def run_pages(entries: list[dict], names: list[str], variant: str = DEFAULT_VARIANT, osd: bool = True) -> dict:
@@ -211,16 +221,18 @@ def run_pages(entries: list[dict], names: list[str], variant: str = DEFAULT_VARI
                 prepared = preprocess(image, steps)
                 record["prep_s"] = round(time.perf_counter() - started, 3)
                 record["size"] = list(prepared.size)
-                bare = round(bare_tesseract(prepared, Path(tmp)), 3)
+                bare, bare_cpu = (round(x, 3) for x in bare_tesseract(prepared, Path(tmp)))
                 for name in todo:
                     if name == "osd":
-                        started = time.perf_counter()
+                        started, cpu = time.perf_counter(), cpu_seconds()
                         record["osd"] = {"degrees": detect_rotation(prepared),
-                                         "s": round(time.perf_counter() - started, 3), "bare_s": bare}
+                                         "s": round(time.perf_counter() - started, 3),
+                                         "cpu": round(cpu_seconds() - cpu, 3), "bare_s": bare, "bare_cpu": bare_cpu}
                         continue
                     if name not in engines:
                         engines.update(make_engines([name]))
-                    record["runs"][name] = {**_run(engines[name], prepared), "bare_s": bare}
+                        engines[name].read(prepared)  # warm up: the first call loads models / caches
+                    record["runs"][name] = {**_run(engines[name], prepared), "bare_s": bare, "bare_cpu": bare_cpu}
                     run = record["runs"][name]
                     print(f"  {key} {name}: {run['s']:.1f}s (bare {bare:.1f}s) conf {run['conf']:.2f}",
                           file=sys.stderr, flush=True)
@@ -232,39 +244,68 @@ def run_pages(entries: list[dict], names: list[str], variant: str = DEFAULT_VARI
 # ------------------------------------------------------------------------------------- policies (replayed)
 
 
-def _engine_policy(name: str) -> Callable[[dict], tuple[dict, float, float] | None]:
-    def pick(record: dict) -> tuple[dict, float, float] | None:
+Pick = tuple[dict, dict] | None  # the run whose text a policy keeps, and what the page cost
+
+
+def _cost(*parts: dict) -> dict:
+    """Wall and CPU seconds of the runs (and OSD checks) a policy made on one page, and the page's bare
+    tesseract baseline (the mean over those runs, as each run has the baseline of the sweep it came from)."""
+    runs = [p for p in parts if "bare_s" in p]
+    return {"s": sum(p["s"] for p in parts), "cpu": sum(p.get("cpu", float("nan")) for p in parts),
+            "bare_s": statistics.mean(p["bare_s"] for p in runs),
+            "bare_cpu": statistics.mean(p.get("bare_cpu", float("nan")) for p in runs)}
+
+
+def _sure(run: dict, threshold: float) -> bool:
+    return "blank page" in run["notes"] or (bool(run["lines"]) and run["conf"] >= threshold)
+
+
+def _engine_policy(name: str) -> Callable[[dict], Pick]:
+    def pick(record: dict) -> Pick:
         run = record["runs"].get(name)
-        return (run, run["s"], run["bare_s"]) if run else None
+        return (run, _cost(run)) if run else None
     return pick
 
 
-def _fallback_policy(first: str, second: str, threshold: float, osd: bool
-                     ) -> Callable[[dict], tuple[dict, float, float] | None]:
-    """`first`, and `second` (after OSD, if `osd`) on pages whose mean confidence is below `threshold`."""
-    def pick(record: dict) -> tuple[dict, float, float] | None:
+def _fallback_policy(first: str, second: str, threshold: float) -> Callable[[dict], Pick]:
+    """`first`; on a page it reads with mean confidence below `threshold`, tesseract's orientation check
+    (OSD; these pages are upright, so it never turns one) and then `second`."""
+    def pick(record: dict) -> Pick:
         a, b = record["runs"].get(first), record["runs"].get(second)
-        if a is None or b is None or (osd and "osd" not in record):
+        if a is None or b is None or "osd" not in record:
             return None
-        if "blank page" in a["notes"] or (a["lines"] and a["conf"] >= threshold):
-            return a, a["s"], a["bare_s"]
-        extra = record["osd"]["s"] if osd else 0.0
-        return b, a["s"] + extra + b["s"], (a["bare_s"] + b["bare_s"]) / 2
+        if _sure(a, threshold):
+            return a, _cost(a)
+        return b, _cost(a, record["osd"], b)
     return pick
 
 
-def policies(records: list[dict]) -> dict[str, Callable[[dict], tuple[dict, float, float] | None]]:
+def _checked_policy(name: str, threshold: float) -> Callable[[dict], Pick]:
+    """`name` alone, plus the orientation check (OSD) on pages it reads with confidence below `threshold`."""
+    def pick(record: dict) -> Pick:
+        run = record["runs"].get(name)
+        if run is None or "osd" not in record:
+            return None
+        return run, _cost(run) if _sure(run, threshold) else _cost(run, record["osd"])
+    return pick
+
+
+def policies(records: list[dict]) -> dict[str, Callable[[dict], Pick]]:
     runs = sorted({name for r in records for name in r["runs"]})
     out = {name: _engine_policy(name) for name in runs}
-    if "tesseract" in runs:
-        for second in (n for n in runs if n.startswith("rapidocr")):
-            for threshold in (0.80, 0.85, 0.90):
-                out[f"tesseract, {second} if conf < {threshold:.2f} (+OSD)"] = _fallback_policy(
-                    "tesseract", second, threshold, osd=True)
+    if "tesseract" in runs and "rapidocr-own@2400" in runs:
+        out["before: tesseract, rapidocr-own@2400 if conf < 0.85 (+OSD)"] = _fallback_policy(
+            "tesseract", "rapidocr-own@2400", 0.85)
+    if "tesseract" in runs and "rapidocr" in runs:
+        for threshold in (0.80, 0.85, 0.90):
+            out[f"tesseract, rapidocr if conf < {threshold:.2f} (+OSD)"] = _fallback_policy(
+                "tesseract", "rapidocr", threshold)
+    if "rapidocr" in runs:
+        out["rapidocr, OSD if conf < 0.90"] = _checked_policy("rapidocr", 0.90)
     return out
 
 
-def replay(records: list[dict], entries: dict[str, dict], policy: Callable) -> list[dict] | None:
+def replay(records: list[dict], entries: dict[str, dict], policy: Callable[[dict], Pick]) -> list[dict] | None:
     """Per letter: CER (page and letter), seconds and bare-tesseract seconds, under one policy."""
     by_letter: dict[str, list[dict]] = defaultdict(list)
     for record in records:
@@ -275,18 +316,22 @@ def replay(records: list[dict], entries: dict[str, dict], policy: Callable) -> l
         picked = [policy(r) for r in sorted(pages, key=lambda r: r["page"])]
         if any(p is None for p in picked) or len(picked) != entry["pages"]:
             continue
-        texts = [[line[0] for line in run["lines"]] for run, _, _ in picked]
+        texts = [[line[0] for line in run["lines"]] for run, _ in picked]
         truth = entry["truth"]["text"]
         rows.append({"id": letter_id, "quality": entry["quality"], "kind": entry["kind"], "pages": len(picked),
                      "cer_page": cer("\n".join("\n".join(t) for t in texts), truth),
                      "cer": cer(letter_text(entry, texts), truth),
-                     "s": sum(s for _, s, _ in picked), "bare_s": sum(b for _, _, b in picked),
-                     "engines": [run["engine"] for run, _, _ in picked]})
+                     **{key: sum(cost[key] for _, cost in picked) for key in ("s", "cpu", "bare_s", "bare_cpu")},
+                     "engines": [run["engine"] for run, _ in picked]})
     return rows or None
 
 
 def _pct(values: list[float]) -> str:
     return f"{100 * statistics.mean(values):.1f}%" if values else "-"
+
+
+def _per_page(rows: list[dict], key: str) -> float:
+    return sum(r[key] for r in rows) / sum(r["pages"] for r in rows)
 
 
 def report(cache: dict, variant: str = DEFAULT_VARIANT) -> list[str]:
@@ -303,29 +348,38 @@ def report(cache: dict, variant: str = DEFAULT_VARIANT) -> list[str]:
     results = {name: rows for name, policy in policies(records).items()
                if (rows := replay(records, entries, policy)) is not None and len(rows) == len(complete)}
     counts = {q: len({r["id"] for r in records if r["quality"] == q}) for q in QUALITIES}
-    pages = len(records)
-    bare_mean = statistics.mean(r["runs"]["tesseract"]["bare_s"] for r in records)
-    lines = [f"{len(complete)} scanned letters, {pages} pages (" +
+    bare = results["tesseract"]
+    lines = [f"{len(complete)} scanned letters, {len(records)} pages (" +
              ", ".join(f"{q} {n}" for q, n in counts.items()) + f"); preprocessing `{variant}`. "
-             f"Bare tesseract on these pages: {bare_mean:.2f} s/page.", ""]
+             f"Bare `tesseract` on these pages: {_per_page(bare, 'bare_s'):.2f} s/page wall, "
+             f"{_per_page(bare, 'bare_cpu'):.2f} s/page CPU.", ""]
     lines += ["### CER by engine/policy and scan quality (letter CER; page CER in brackets)", "",
-              "| engine / policy | " + " | ".join(QUALITIES) + " | all | s/page | x bare tesseract | err x s |",
-              "|---" * (len(QUALITIES) + 5) + "|"]
+              "| engine / policy | " + " | ".join(QUALITIES) + " | all |", "|---" * (len(QUALITIES) + 2) + "|"]
+    for name, rows in results.items():
+        cells = [f"{_pct([r['cer'] for r in rows if r['quality'] == q])} "
+                 f"({_pct([r['cer_page'] for r in rows if r['quality'] == q])})" for q in QUALITIES]
+        cells.append(f"**{_pct([r['cer'] for r in rows])}** ({_pct([r['cer_page'] for r in rows])})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "### Seconds per page (CPU per quality; wall and CPU over all pages, and as a multiple of the "
+              "bare tesseract command on the same pages in the same run)", "",
+              "| engine / policy | " + " | ".join(f"{q} CPU" for q in QUALITIES) +
+              " | all wall | all CPU | x bare (wall) | x bare (CPU) | CER x CPU s |",
+              "|---" * (len(QUALITIES) + 6) + "|"]
     summary = []
     for name, rows in results.items():
         cells = []
         for quality in QUALITIES:
             sub = [r for r in rows if r["quality"] == quality]
-            cells.append(f"{_pct([r['cer'] for r in sub])} ({_pct([r['cer_page'] for r in sub])})")
+            cells.append(f"{_per_page(sub, 'cpu'):.2f}" if sub else "-")
         err = statistics.mean(r["cer"] for r in rows)
-        secs = sum(r["s"] for r in rows) / sum(r["pages"] for r in rows)
-        ratio = sum(r["s"] for r in rows) / sum(r["bare_s"] for r in rows)
-        summary.append((err * secs, name))
-        cells += [f"{100 * err:.1f}% ({_pct([r['cer_page'] for r in rows])})", f"{secs:.2f}", f"{ratio:.2f}",
-                  f"{100 * err * secs:.2f}"]
+        cpu = _per_page(rows, "cpu")
+        summary.append((err * cpu if cpu == cpu else float("inf"), name))  # nan (no CPU time) sorts last
+        cells += [f"{_per_page(rows, 's'):.2f}", f"{cpu:.2f}",
+                  f"{sum(r['s'] for r in rows) / sum(r['bare_s'] for r in rows):.2f}",
+                  f"{cpu / _per_page(rows, 'bare_cpu'):.2f}", f"{100 * err * cpu:.2f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     best = min(summary)[1]
-    lines += ["", f"Lowest mean letter CER x seconds per page: **{best}**.", ""]
+    lines += ["", f"Lowest mean letter CER x CPU seconds per page: **{best}**.", ""]
     kinds = sorted({r["kind"] for r in records})
     lines += ["### Letter CER by scan kind (page CER in brackets)", "",
               "| engine / policy | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
@@ -333,7 +387,7 @@ def report(cache: dict, variant: str = DEFAULT_VARIANT) -> list[str]:
         cells = [f"{_pct([r['cer'] for r in rows if r['kind'] == k])} "
                  f"({_pct([r['cer_page'] for r in rows if r['kind'] == k])})" for k in kinds]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "### Worst letters under the best policy", "", "| letter | kind | quality | letter CER | page CER |",
+    lines += ["", f"### Worst letters under {best}", "", "| letter | kind | quality | letter CER | page CER |",
               "|---|---|---|---|---|"]
     for row in sorted(results[best], key=lambda r: -r["cer"])[:6]:
         lines.append(f"| {row['id']} | {row['kind']} | {row['quality']} | {100 * row['cer']:.1f}% | "

@@ -20,14 +20,18 @@ HISTORY = "promotions.json"
 
 
 def versions(models_root: Path) -> list[dict]:
-    """Every stored version with its meta, oldest first."""
+    """Every stored version with its meta, oldest first.
+
+    `created` counts whole seconds and a model can train in less than one, so versions from the same
+    second are ordered by when their meta.json was written.
+    """
     found = []
     if models_root.exists():
         for child in sorted(models_root.iterdir()):
             if child.is_dir() and child.name != "current" and not child.name.startswith(".") \
                     and (child / META_FILE).exists():
-                found.append(read_meta(child))
-    return sorted(found, key=lambda meta: meta.get("created", ""))
+                found.append((read_meta(child), (child / META_FILE).stat().st_mtime_ns))
+    return [meta for meta, _ in sorted(found, key=lambda item: (item[0].get("created", ""), item[1]))]
 
 
 def current_version(models_root: Path) -> str | None:

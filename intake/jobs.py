@@ -43,7 +43,8 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
 
     with session_scope(settings.database_url) as session:
         attempts = session.scalar(select(Letter.attempts).where(Letter.id == letter_id)) or 0
-    job_id = f"letter-{letter_id}-{attempts + 1}"
+    # The queue name prefixes the id: deployments (or test runs) sharing one Redis keep apart jobs.
+    job_id = f"{settings.queue_name}-letter-{letter_id}-{attempts + 1}"
     try:
         get_queue(settings).enqueue(
             process_letter_job, letter_id, job_id=job_id, job_timeout=settings.job_timeout,
@@ -70,7 +71,7 @@ def process_letter_job(letter_id: int) -> str:
     job = get_current_job()
     owner = job.id if job else f"direct-{letter_id}"
     connection = redis_connection(settings.redis_url)
-    with locks.held(connection, letter_id, owner) as mine:
+    with locks.held(connection, settings.queue_name, letter_id, owner) as mine:
         if not mine:
             return "skipped: another job is processing this letter"
         return process_letter(settings, letter_id, job.id if job else None)

@@ -31,38 +31,39 @@ return 0
 """
 
 
-def lock_key(letter_id: int) -> str:
-    return f"xinfang:letter:{letter_id}:lock"
+def lock_key(namespace: str, letter_id: int) -> str:
+    """`namespace` is the deployment's queue name: offices (or test runs) sharing one Redis never collide."""
+    return f"xinfang:{namespace}:letter:{letter_id}:lock"
 
 
-def acquire(connection: Redis, letter_id: int, owner: str, ttl_seconds: int = TTL_SECONDS) -> bool:
-    return bool(connection.set(lock_key(letter_id), owner, nx=True, ex=max(ttl_seconds, 1)))
+def acquire(connection: Redis, namespace: str, letter_id: int, owner: str, ttl_seconds: int = TTL_SECONDS) -> bool:
+    return bool(connection.set(lock_key(namespace, letter_id), owner, nx=True, ex=max(ttl_seconds, 1)))
 
 
-def refresh(connection: Redis, letter_id: int, owner: str, ttl_seconds: int = TTL_SECONDS) -> bool:
-    return bool(connection.eval(_REFRESH, 1, lock_key(letter_id), owner, ttl_seconds))
+def refresh(connection: Redis, namespace: str, letter_id: int, owner: str, ttl_seconds: int = TTL_SECONDS) -> bool:
+    return bool(connection.eval(_REFRESH, 1, lock_key(namespace, letter_id), owner, ttl_seconds))
 
 
-def release(connection: Redis, letter_id: int, owner: str) -> None:
-    connection.eval(_RELEASE, 1, lock_key(letter_id), owner)
+def release(connection: Redis, namespace: str, letter_id: int, owner: str) -> None:
+    connection.eval(_RELEASE, 1, lock_key(namespace, letter_id), owner)
 
 
-def force_release(connection: Redis, letter_id: int) -> None:
-    connection.delete(lock_key(letter_id))
+def force_release(connection: Redis, namespace: str, letter_id: int) -> None:
+    connection.delete(lock_key(namespace, letter_id))
 
 
-def is_locked(connection: Redis, letter_id: int) -> bool:
-    return bool(connection.exists(lock_key(letter_id)))
+def is_locked(connection: Redis, namespace: str, letter_id: int) -> bool:
+    return bool(connection.exists(lock_key(namespace, letter_id)))
 
 
 @contextmanager
-def held(connection: Redis, letter_id: int, owner: str) -> Iterator[bool]:
+def held(connection: Redis, namespace: str, letter_id: int, owner: str) -> Iterator[bool]:
     """Hold the letter's lock for the block, refreshing it in the background; yields False if taken.
 
     A Redis outage during the block is survived: the heartbeat keeps trying, and the database claim still
     guarantees that a letter is finished only once.
     """
-    if not acquire(connection, letter_id, owner):
+    if not acquire(connection, namespace, letter_id, owner):
         yield False
         return
     stop = threading.Event()
@@ -70,7 +71,7 @@ def held(connection: Redis, letter_id: int, owner: str) -> Iterator[bool]:
     def beat() -> None:
         while not stop.wait(BEAT_SECONDS):
             try:
-                refresh(connection, letter_id, owner)
+                refresh(connection, namespace, letter_id, owner)
             except RedisError:
                 continue
 
@@ -82,4 +83,4 @@ def held(connection: Redis, letter_id: int, owner: str) -> Iterator[bool]:
         stop.set()
         thread.join(timeout=2)
         with suppress(RedisError):  # if Redis is down, the lock expires by itself
-            release(connection, letter_id, owner)
+            release(connection, namespace, letter_id, owner)

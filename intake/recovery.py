@@ -39,7 +39,7 @@ def stranded_letters(settings: Settings, include_failed: bool = False) -> list[i
     for row in rows:
         if row.status == Status.failed:
             stranded.append(row.id)
-        elif row.updated_at > cutoff or locks.is_locked(connection, row.id):
+        elif row.updated_at > cutoff or locks.is_locked(connection, settings.queue_name, row.id):
             continue  # just changed, or a live process holds the letter
         elif row.status == Status.processing or not _job_is_live(row.job_id, connection):
             # A letter in `processing` without its heartbeat lock lost its process (kill -9): rq may still

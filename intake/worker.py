@@ -48,7 +48,7 @@ class LetterWorker(Worker):
         """The horse died (OOM, kill -9): free the letter's lock so rq's retry can take it at once."""
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
         if job is not None and job.args:
-            locks.force_release(self.connection, int(job.args[0]))
+            locks.force_release(self.connection, job.origin, int(job.args[0]))
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()

@@ -144,3 +144,62 @@ def test_stage_reports_mismatch_as_model_error(starter_model_dir: Path, tmp_path
     (settings.model_dir / META_FILE).write_text(json.dumps(meta))
     with pytest.raises(ModelError, match="numpy"):
         current_model(settings)
+
+
+EDGE_TEXTS = ["", " ", "a", "的", "abc DEF 123", "\r\n信访\r\n", "我叫李华，电话13800138000。", "C++与C#和.NET 3.5%-10%",
+              "\u3000\u3000尊敬的领导：", "😀表情😀", "\ud800坏字符", "越级上访涉法涉诉吃拿卡要", "柳林镇村委会　换届"]
+
+
+def test_fast_segmentation_equals_jieba(sample: list[dict]) -> None:
+    import jieba
+
+    from classifier.segment import _plain, _prepare_jieba, cut
+
+    _prepare_jieba()
+    texts = [r["text"] for r in sample] + EDGE_TEXTS
+    for tokenizer in (_plain(), jieba.dt):  # stock dictionary, and ours with the 信访 words
+        for text in texts:
+            assert cut(tokenizer, text) == tokenizer.lcut(text), text
+
+
+def test_features_equal_scikit_learn_tfidf(sample: list[dict]) -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from classifier.features import Featurizer
+
+    featurizer = Featurizer(title_weight=1)
+    docs = featurizer.documents([r["text"] for r in sample[:30]]) + [
+        "", "a", "村 委会 a1 b2c3 长长长长长长的词", "😀 表情 x"]
+    X = featurizer.fit_transform(docs)  # noqa: N806
+    new = featurizer.documents([r["text"] for r in sample[30:]]) + ["", "未见 的 词 和 字 😀", "\ud800 坏"]
+    Y = featurizer.transform(new)  # noqa: N806
+    words = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
+                            sublinear_tf=True).fit(docs)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=False, sublinear_tf=True,
+                            min_df=2).fit(docs)
+    n_words = featurizer.n_word_features
+    assert n_words == len(words.vocabulary_) and X.shape[1] - n_words == len(chars.vocabulary_)
+    word_columns = [words.vocabulary_[featurizer.word_name(j)] for j in range(n_words)]
+    char_columns = [chars.vocabulary_[featurizer.char_name(j)] for j in range(X.shape[1] - n_words)]
+    for ours, texts in ((X, docs), (Y, new)):
+        expected = np.hstack([words.transform(texts).toarray()[:, word_columns],
+                              chars.transform(texts).toarray()[:, char_columns]])
+        assert np.allclose(ours.toarray(), expected, atol=1e-12)
+
+
+def test_explanations_name_words_of_the_letter(model: object, sample: list[dict]) -> None:
+    for record in sample[:10]:
+        result = model.suggest(record["text"])
+        for head in ("category", "purpose", "department"):
+            assert all(part in record["text"] for word, _ in result[head]["words"] for part in word.split())
+
+
+def test_model_from_an_older_layout_is_refused(starter_model_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "layout"
+    shutil.copytree(starter_model_dir, copy)
+    meta = json.loads((copy / META_FILE).read_text())
+    del meta["libraries"]["model-format"]  # as written before the n-gram codes
+    (copy / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelMismatchError, match="model-format"):
+        load_model(copy)
