@@ -192,3 +192,24 @@ def test_supervisor_sees_the_queue_but_cannot_confirm(desk):
     assert 'id="review-form"' not in html
     token = csrf_token(boss, f"/letters/{letter_id}")
     assert boss.post(f"/letters/{letter_id}/review", data={"csrf_token": token}).status_code == 403
+
+
+def test_a_filtered_queue_stays_filtered_through_next_previous_and_confirm(desk):
+    settings, _app, client = desk
+    today = date.today()
+    with session_scope(settings.database_url) as s:
+        a = make_letter(s, department="住建局", received=today - timedelta(days=6)).id
+        make_letter(s, department="人社局", received=today - timedelta(days=5))
+        b = make_letter(s, department="住建局", received=today - timedelta(days=4)).id
+        make_letter(s, department="人社局", received=today - timedelta(days=3))
+        urgent = make_letter(s, department="住建局", received=today - timedelta(days=1), urgent=True).id
+    queue = client.get("/review?department=住建局").get_data(as_text=True)
+    assert ids_in(queue) == [urgent, a, b]
+    assert f"/letters/{a}?department=" in queue  # the rows link with the filter
+    html = client.get(f"/letters/{a}?department=住建局").get_data(as_text=True)
+    assert f'/letters/{b}?department=' in html and f'/letters/{urgent}?department=' in html  # next, previous
+    assert client.get(f"/letters/{urgent}/next?department=住建局").headers["Location"].startswith(f"/letters/{a}?")
+    token = csrf_token(client, f"/letters/{a}?department=住建局")
+    confirmed = client.post(f"/letters/{a}/review?department=住建局", data={
+        "csrf_token": token, "category": "城乡建设", "purpose": "求决", "department": "住建局"})
+    assert confirmed.headers["Location"].startswith(f"/letters/{b}?department=")  # not the 人社局 letter between

@@ -103,7 +103,7 @@ def index() -> str:
 def detail(letter_id: int) -> str:
     from web.access import shown_field
     from web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
-    from web.queue import deadline_of, neighbour
+    from web.queue import QueueFilters, deadline_of, neighbour
     from web.review import ReviewForm
     from xinfang.privacy import can_view
 
@@ -114,8 +114,10 @@ def detail(letter_id: int) -> str:
                           .order_by(AuditEvent.id.desc()).limit(200)).all()
     link = letter.repeat_link
     nav = {}
+    filters = QueueFilters.from_args(request.args)  # the queue's filters travel with the reviewer
     if letter.status == Status.review and current_user.can(Role.reviewer, Role.supervisor):
-        nav = {"next": neighbour(db(), letter, 1), "prev": neighbour(db(), letter, -1)}
+        nav = {"next": neighbour(db(), letter, 1, filters), "prev": neighbour(db(), letter, -1, filters),
+               "filters": filters.active()}
     return render_template(
         "letter.html", letter=letter, events=events, form=ReviewForm(letter=letter), action_form=ActionForm(),
         choices=office_choices(), segments=text_segments(letter), field_rows=field_rows(letter, shown_field),

@@ -118,8 +118,11 @@ def with_relations(query: Select) -> Select:
                          defer(Letter.ocr_pages), defer(Letter.ocr_text))
 
 
-def neighbour(session: Session, letter: Letter, direction: int) -> int | None:
+def neighbour(session: Session, letter: Letter, direction: int, filters: QueueFilters | None = None) -> int | None:
     """The next (direction=1) or previous (-1) letter in review order after `letter`.
+
+    With filters (a reviewer working through one department's letters, say) the next letter is the next
+    one of the filtered queue; see `_filtered_neighbour`.
 
     Two plain range queries (within the letter's urgency group, then the adjacent group) instead of one
     OR, so both SQLite and PostgreSQL answer from the (status, urgent, received_date, id) index.
@@ -127,6 +130,8 @@ def neighbour(session: Session, letter: Letter, direction: int) -> int | None:
     forward = direction > 0
     key = tuple_(Letter.received_date, Letter.id)
     mine = tuple_(literal(letter.received_date), literal(letter.id))
+    if filters is not None and filters.active():
+        return _filtered_neighbour(session, letter, forward, filters, key, mine)
     same = select(Letter.id).where(Letter.status == Status.review, Letter.urgent == bool(letter.urgent),
                                    key > mine if forward else key < mine)
     if forward:
@@ -140,6 +145,22 @@ def neighbour(session: Session, letter: Letter, direction: int) -> int | None:
         found = session.scalar(select(Letter.id).where(Letter.status == Status.review, Letter.urgent == True)  # noqa: E712
                                .order_by(Letter.received_date.desc(), Letter.id.desc()).limit(1))
     return found
+
+
+def _filtered_neighbour(session: Session, letter: Letter, forward: bool, filters: QueueFilters,
+                        key, mine) -> int | None:  # noqa: ANN001
+    """Keyset step through the filtered queue (urgent first, then received_date, id)."""
+    urgent = bool(letter.urgent)
+    if forward:
+        after = and_(Letter.urgent == urgent, key > mine)
+        condition = or_(after, Letter.urgent == False) if urgent else after  # noqa: E712
+        order = (Letter.urgent.desc(), Letter.received_date, Letter.id)
+    else:
+        before = and_(Letter.urgent == urgent, key < mine)
+        condition = before if urgent else or_(before, Letter.urgent == True)  # noqa: E712
+        order = (Letter.urgent, Letter.received_date.desc(), Letter.id.desc())
+    query = filtered(filters).with_only_columns(Letter.id).where(condition, Letter.id != letter.id)
+    return session.scalar(query.order_by(*order).limit(1))
 
 
 def deadline_of(settings: Settings, letter: Letter) -> Deadline:

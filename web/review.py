@@ -73,10 +73,11 @@ def queue() -> str:
                            deadlines=deadlines, today=today, choices=office_choices(), has_more=len(rows) == PAGE_SIZE)
 
 
-def _next_after(letter: Letter) -> int | None:
-    return neighbour(db(), letter, 1) or db().scalar(select(Letter.id).where(
-        Letter.status == Status.review, Letter.id != letter.id).order_by(
-        Letter.urgent.desc(), Letter.received_date, Letter.id).limit(1))
+def _next_after(letter: Letter, filters: QueueFilters) -> int | None:
+    """The next letter of the reviewer's (filtered) queue; past its end, the first one left in it."""
+    first_left = filtered(filters).with_only_columns(Letter.id).where(Letter.id != letter.id)
+    return neighbour(db(), letter, 1, filters) or db().scalar(
+        first_left.order_by(Letter.urgent.desc(), Letter.received_date, Letter.id).limit(1))
 
 
 @bp.get("/letters/<int:letter_id>/next")
@@ -84,11 +85,12 @@ def _next_after(letter: Letter) -> int | None:
 def next_letter(letter_id: int) -> Response:
     """The next (or with ?dir=prev the previous) letter in the queue, for the J/K keys."""
     letter = letter_or_404(letter_id)
-    target = neighbour(db(), letter, -1 if request.args.get("dir") == "prev" else 1)
+    filters = QueueFilters.from_args(request.args)
+    target = neighbour(db(), letter, -1 if request.args.get("dir") == "prev" else 1, filters)
     if target is None:
         flash("已经是队列的" + ("第一封。" if request.args.get("dir") == "prev" else "最后一封。"), "warn")
         target = letter.id
-    return redirect(url_for("letters.detail", letter_id=target))
+    return redirect(url_for("letters.detail", letter_id=target, **filters.active()))
 
 
 def _field_corrections(letter: Letter) -> dict[str, str | None]:
@@ -126,10 +128,11 @@ def confirm(letter_id: int) -> Response:
     apply_review(letter, current_user.id, chosen, is_repeat, _field_corrections(letter))
     db().commit()
     flash(f"第 {letter.id} 号信件已确认：{chosen['category']} / {chosen['purpose']} / {chosen['department']}。", "ok")
-    following = _next_after(letter)
+    filters = QueueFilters.from_args(request.args)
+    following = _next_after(letter, filters)
     if following is not None:
-        return redirect(url_for("letters.detail", letter_id=following))
-    return redirect(url_for("review.queue"))
+        return redirect(url_for("letters.detail", letter_id=following, **filters.active()))
+    return redirect(url_for("review.queue", **filters.active()))
 
 
 @bp.post("/letters/<int:letter_id>/rescan")
