@@ -64,15 +64,17 @@ def test_hostile_files_fail_clearly_and_the_same_worker_reads_the_next_letter(se
     settings = settings.with_(redis_url=redis_url)
     not_an_image = tmp_path / "scan.jpg"
     not_an_image.write_bytes(b"PK\x03\x04" + b"\x00\x17\x99" * 400)
-    hostile = [(_png_bomb(tmp_path / "bomb.png"), "dpi"), (_encrypted_pdf(tmp_path / "locked.pdf"), "密码"),
-               (not_an_image, "无法识别")]
+    no_text = tmp_path / "back-side.png"
+    Image.effect_noise((1240, 1754), 12).point(lambda v: 200 + v // 8).save(no_text)  # grey paper, nothing on it
+    hostile = [(_png_bomb(tmp_path / "bomb.png"), "dpi", "read"), (_encrypted_pdf(tmp_path / "locked.pdf"), "密码", "read"),
+               (not_an_image, "无法识别", "read"), (no_text, "没有识别出文字", "ocr")]
     worker = WorkerProcess(settings, XINFANG_JOB_MEMORY_MB="3072")
     try:
-        for path, reason in hostile:
+        for path, reason, stage in hostile:
             letter_id = _submit(settings, path)
             letter = _finished(settings, letter_id, worker)
             assert letter.status == Status.failed and reason in letter.failure_reason, letter.failure_reason
-            assert letter.failure_stage == "read"
+            assert letter.failure_stage == stage, (path.name, letter.failure_stage)
             assert _stored_bytes(settings, letter_id) == path.read_bytes()
         good = _finished(settings, _submit(settings, _good_letter(tmp_path / "good.png")), worker)
         assert good.status == Status.review, good.failure_reason
