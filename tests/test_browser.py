@@ -55,7 +55,10 @@ def test_upload_see_it_processed_and_confirm(live, browser, artifacts):
     page.wait_for_selector("#review-form")
     page.screenshot(path=str(artifacts / "04-letter.png"), full_page=True)
     assert page.locator("#suggestions").is_visible()
-    assert page.locator(".scan img").first.evaluate("img => img.naturalWidth") > 100
+    # The scan is a separate request: wait for it to load (or fail) before judging it.
+    scan_image = page.locator(".scan img").first
+    scan_image.evaluate("img => img.complete ? true : new Promise(done => { img.onload = img.onerror = done; })")
+    assert scan_image.evaluate("img => img.naturalWidth") > 100
     page.keyboard.press("Control+Enter")
     page.wait_for_url(re.compile(r"/review"))
     assert "已确认" in page.content()
