@@ -151,6 +151,16 @@ def statuses() -> Response:
                                 "failure_reason": r.failure_reason} for r in rows})
 
 
+def _letter_in_review(letter_id: int) -> Any:
+    """The letter a reviewer acts on, or the error response: not a reviewer, not visible, not in review."""
+    if (denied := _require(Role.reviewer)) is not None:
+        return denied
+    found = _letter(letter_id)
+    if isinstance(found, Letter) and found.status != Status.review:
+        return error(409, "not_in_review", "这封信不在待审队列中（可能已被他人处理）。")
+    return found
+
+
 @bp.post("/letters/<int:letter_id>/review")
 @login_required
 def review(letter_id: int) -> Any:
@@ -158,13 +168,9 @@ def review(letter_id: int) -> Any:
     from web.letter_view import EDITABLE
     from web.review import HEADS, apply_review
 
-    if (denied := _require(Role.reviewer)) is not None:
-        return denied
-    found = _letter(letter_id)
+    found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
         return found
-    if found.status != Status.review:
-        return error(409, "not_in_review", "这封信不在待审队列中（可能已被他人处理）。")
     body = request.get_json(silent=True) or {}
     chosen = {head: (str(body.get(head) or "").strip() or None) for head in HEADS}
     missing = [head for head, value in chosen.items() if not value]
@@ -188,13 +194,9 @@ def review(letter_id: int) -> Any:
 def rescan(letter_id: int) -> Any:
     from web.review import send_back
 
-    if (denied := _require(Role.reviewer)) is not None:
-        return denied
-    found = _letter(letter_id)
+    found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
         return found
-    if found.status != Status.review:
-        return error(409, "not_in_review", "这封信不在待审队列中。")
     send_back(found, current_user.id, str((request.get_json(silent=True) or {}).get("reason") or "扫描件不清楚或缺页"))
     db().commit()
     return jsonify({"letter_id": found.id, "status": found.status, "failure_reason": found.failure_reason})
