@@ -17,6 +17,7 @@ import argparse
 import bisect
 import json
 import multiprocessing
+import pickle
 import random
 import statistics
 import sys
@@ -202,11 +203,14 @@ def sizes(conn) -> dict[str, int]:
     return out
 
 
-def probe(session_factory, synth: Synth, people: list, matters: list, n: int, sigs: np.ndarray) -> dict:
-    from classifier.repeats.service import find_repeats
+def probe(session_factory, synth: Synth, people: list, matters: list, n: int, sigs: np.ndarray,
+          compare: bool = False) -> dict:
+    """Time `find_repeats` on n probe letters. With `compare`, also the previous query path (three round
+    trips: keys and bands, signatures, records) on the same letters, alternating which path goes first."""
+    from classifier.repeats import service
     from models import Letter
 
-    times, base_times, found, expected = [], [], 0, 0
+    letters, expected_ids = [], []
     for j in range(n):
         repeat = j % 2 == 0
         if repeat:
@@ -217,27 +221,76 @@ def probe(session_factory, synth: Synth, people: list, matters: list, n: int, si
         else:
             person, matter = synth.person(10**6 + j), synth.matter()
         text = synth.text(person, matter, rewrite=True)
-        letter = Letter(id=-(j + 1), text=text, fields=fields_of(person), id_number=person["id_number"],
-                        phone=person["phone"], petitioner_name=person["name"], received_date=date(2026, 1, 1))
-        with session_factory() as session:
-            t0 = time.perf_counter()
-            decisions = find_repeats(session, letter)
-            times.append(time.perf_counter() - t0)
+        letters.append((Letter(id=-(j + 1), text=text, fields=fields_of(person), id_number=person["id_number"],
+                               phone=person["phone"], petitioner_name=person["name"],
+                               received_date=date(2026, 1, 1)), person))
         if repeat:
-            expected += 1
-            found += bool(decisions)
+            expected_ids.append(j)
+
+    def timed(letter: Letter, one_trip: bool) -> tuple[float, bool]:
+        service.ONE_TRIP = one_trip
+        try:
+            with session_factory() as session:
+                t0 = time.perf_counter()
+                decisions = service.find_repeats(session, letter)
+                return time.perf_counter() - t0, bool(decisions)
+        finally:
+            service.ONE_TRIP = True
+
+    times, old_times, base_times, found = [], [], [], 0
+    for j, (letter, person) in enumerate(letters):
+        order = (True, False) if j % 2 == 0 else (False, True)
+        for one_trip in order if compare else (True,):
+            seconds, linked = timed(letter, one_trip)
+            (times if one_trip else old_times).append(seconds)
+            if one_trip and j % 2 == 0:
+                found += linked
         if sigs is not None:
             t0 = time.perf_counter()
-            feats = compute(text, fields_of(person))
+            feats = compute(letter.text, fields_of(person))
             _ = np.count_nonzero(sigs == feats.sig, axis=1).argmax()
             base_times.append(time.perf_counter() - t0)
-    times.sort()
-    out = {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * len(times)) - 1],
-           "max_ms": 1000 * times[-1], "same_matter_probes_linked": f"{found}/{expected}"}
+
+    def p95(values: list[float]) -> float:
+        values = sorted(values)
+        return 1000 * values[int(0.95 * len(values)) - 1]
+
+    out = {"p50_ms": 1000 * statistics.median(times), "p95_ms": p95(times), "max_ms": 1000 * max(times),
+           "same_matter_probes_linked": f"{found}/{len(expected_ids)}"}
+    if old_times:
+        out.update(before_p50_ms=1000 * statistics.median(old_times), before_p95_ms=p95(old_times))
     if base_times:
-        base_times.sort()
-        out["bruteforce_p95_ms"] = 1000 * base_times[int(0.95 * len(base_times)) - 1]
+        out["bruteforce_p95_ms"] = p95(base_times)
     return out
+
+
+OUT = ROOT / "bench" / "out"
+
+
+def reprobe(args: argparse.Namespace) -> None:
+    """Probe a kept database again (after a change to the query side), migrating it first."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import sessionmaker
+
+    from models.db import get_engine, upgrade
+
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.reuse}"
+    state = pickle.loads((OUT / f"{args.reuse}.pkl").read_bytes())
+    upgrade(url)
+    compute("预热", {})
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT count(*) FROM repeat_signatures")).scalar_one()
+    factory = sessionmaker(engine)
+    synth = Synth(int(time.time()))
+    try:
+        if args.warmup:
+            probe(factory, synth, state["people"], state["matters"], args.warmup, None)
+        stats = probe(factory, synth, state["people"], state["matters"], args.probes, None, compare=True)
+    finally:
+        engine.dispose()
+    print(json.dumps({"letters": size, "reused": args.reuse, **{k: round(v, 1) if isinstance(v, float) else v
+                                                                for k, v in stats.items()}}, ensure_ascii=False))
 
 
 def main() -> None:
@@ -256,7 +309,13 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="processes computing features for the build")
     parser.add_argument("--computed", type=int, default=50_000,
                         help="letters with features computed from text; the rest are filler copies")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database (and the probe state in bench/out/) for --reuse")
+    parser.add_argument("--reuse", help="probe a database kept by --keep again (no build)")
     args = parser.parse_args()
+    if args.reuse:
+        reprobe(args)
+        return
 
     name = f"bench_repeats_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(args.admin, autocommit=True) as admin:
@@ -288,20 +347,27 @@ def main() -> None:
                 done = size
                 stored = sizes(conn)
                 matrix = np.vstack(sigs) if size <= args.baseline_max else None
+                print(f"  probing {size}", file=sys.stderr, flush=True)
                 if args.warmup:
                     probe(factory, synth, people, matters, args.warmup, None)
-                stats = probe(factory, synth, people, matters, args.probes, matrix)
+                stats = probe(factory, synth, people, matters, args.probes, matrix, compare=True)
                 row = {"letters": size, "computed": min(size, args.computed), **rate, **{k: round(v, 1) if isinstance(v, float) else v
                                                                              for k, v in stats.items()},
                        "bytes_per_letter": {k: round(v / size) for k, v in stored.items()},
                        "bytes_per_letter_total": round(sum(stored.values()) / size)}
                 results.append(row)
+                print(f"  probed {size}", file=sys.stderr, flush=True)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
                 del matrix
+        if args.keep:
+            OUT.mkdir(exist_ok=True)
+            (OUT / f"{name}.pkl").write_bytes(pickle.dumps({"people": people, "matters": matters}))
+            print(f"kept database {name}", file=sys.stderr)
     finally:
         get_engine(url).dispose()
-        with psycopg.connect(args.admin, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not args.keep:
+            with psycopg.connect(args.admin, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     print(json.dumps(results, ensure_ascii=False, indent=1))
 
 

@@ -18,4 +18,5 @@ def test_generated_letters_repeats_found_with_high_precision_and_recall(db_setti
     assert result["true_repeats"] >= 20
     assert result["repeat_precision"] >= 0.9, result["errors"][:5]
     assert result["repeat_recall"] >= 0.85, result["errors"][:5]
-    assert result["group_pair_precision"] >= 0.6
+    assert result["group_pair_precision"] >= 0.9
+    assert result["same_matter_precision"] >= 0.9, [e for e in result["errors"] if "same_matter" in e["kind"]][:5]

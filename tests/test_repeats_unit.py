@@ -6,7 +6,7 @@ from datetime import date
 
 from classifier.repeats.features import compute
 from classifier.repeats.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
-from classifier.repeats.score import Candidate, decide
+from classifier.repeats.score import Candidate, decide, same_matter_anchor
 from classifier.repeats.stage import implication
 from classifier.repeats.text import jaccard
 from intake.idcard import make
@@ -119,6 +119,20 @@ def test_same_person_other_matter_is_new_and_other_person_same_matter_is_grouped
     decisions = decide(3, FACTORY_REWORDED, neighbour.identity, neighbour.sig, neighbour.entities, [earlier])
     assert [d.kind for d in decisions] == ["same_matter"] and decisions[0].reason["matter_group"] == 7
     assert decisions[0].reason["stage_implication"] is None
+
+
+def test_letters_of_different_people_need_a_shared_village_or_a_named_unit_and_amount():
+    """Same-kind letters from two villages reuse template sentences: text alone must not group them."""
+    template = "我们小区的物业公司乱收费，业主多次反映无人处理，要求物业整改。"
+    here = compute("我是柳林镇大王庄村村民。" + template, fields("刘德福", address="柳林镇大王庄村"))
+    there = candidate(1, "我是城关镇东关村村民。" + template, fields("王桂兰", address="城关镇东关村"))
+    neighbour = candidate(2, "我也住柳林镇大王庄村。" + template, fields("李建国", address="柳林镇大王庄村"))
+    assert same_matter_anchor(here.identity, here.entities, there) is None
+    assert same_matter_anchor(here.identity, here.entities, neighbour) == "同村：大王庄"
+    site = WAGES.replace("马桥镇石桥村的", "")  # workers from two villages name the site and the sum owed
+    wages = compute(site, fields("赵四海", address="城关镇东关村"))
+    worker = candidate(3, site.replace("我在", "我也在"), fields("孙玉梅", address="清河镇后屯村"))
+    assert same_matter_anchor(wages.identity, wages.entities, worker) == "同一单位：鑫源建筑"
 
 
 def test_stage_implications():

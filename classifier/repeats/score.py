@@ -32,7 +32,8 @@ OTHER_PERSON_MODEL = {"bias": -9.53, "terms": 19.27, "jaccard": 11.25, "entities
 REPEAT_MIN = 0.4          # P(same matter) for a repeat with a strong identity (身份证号, phone, same name)
 REPEAT_MIN_WEAK = 0.8     # ... with a weak identity (name one character off; anonymous: same accused)
 REPEAT_MIN_NAME = 0.9     # ... with the same name only (one letter gives no address)
-SAME_MATTER_MIN = 0.9     # P(same matter) for letters of different people
+SAME_MATTER_MIN = 0.95     # P(same matter) for letters of different people sharing only their village (seed 5)
+SAME_MATTER_MIN_NAMED = 0.9  # ... that also name the same unit or amount, or are a copy of one text
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 WEIGHTS = {"units": 3.0, "places": 1.5, "amounts": 2.0, "years": 0.5}
 
@@ -127,6 +128,43 @@ def matter_score(sig: np.ndarray, ents: Entities, cand: Candidate, model: dict[s
     return score, detail
 
 
+def villages(identity: Identity, ents: Entities) -> set[str]:
+    """Villages (not townships) a letter is about or written from: named in the text or the signers' address."""
+    known = known_villages()
+    found = {p for p in ents.places if p in known}
+    for person in identity.people:
+        found.update(p for p in person.places if p in known)
+    return found
+
+
+COPY_JACCARD = 0.5  # one text sent by two people (or accounts): a copy is its own anchor
+SPECIFIC_UNIT = 4  # a unit name this long names one factory or site (宏达化工); shorter ones are template words
+
+
+def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate) -> str | None:
+    """The key entity that ties two different people's letters to one matter, or None.
+
+    Text alone cannot tell one village's graveyard dispute from another's: letters of one kind reuse the
+    same sentences. Neighbours about one matter live in (or name) the same village; people from several
+    villages about one matter name the same company and amount. A shared short "unit" (物业, 整改) is a
+    template word, not an anchor; two letters from different villages, or a letter without any village,
+    need a named unit *and* an amount.
+    """
+    mine, theirs = villages(identity, ents), villages(cand.identity, cand.entities)
+    shared = mine & theirs
+    if shared:
+        return "同村：" + sorted(shared)[0]
+    units, amounts = _named(ents, cand.entities)
+    if units and amounts:
+        return "同一单位：" + sorted(units)[0]
+    return None
+
+
+def _named(a: Entities, b: Entities) -> tuple[set[str], set[str]]:
+    """Unit names long enough to name one factory or site, and amounts, that both letters give."""
+    return {u for u in set(a.units) & set(b.units) if len(u) >= SPECIFIC_UNIT}, set(a.amounts) & set(b.amounts)
+
+
 def passages(text: str, earlier: str, limit: int = 2) -> list[list[str]]:
     """The sentence pairs that agree most, so a reviewer sees why two letters were matched."""
     # Sentences carrying a 身份证号 or phone number are never shown as evidence (masking, privacy).
@@ -159,9 +197,12 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
             if score >= needed:
                 repeats.append((score, cand, detail, who))
                 continue
-        specific = set(detail["shared_entities"]) & ((set(ents.places) & known_villages()) | set(ents.units))
-        if who is None and score >= SAME_MATTER_MIN and specific:
-            same.append((score, cand, detail))
+        if who is None and score >= SAME_MATTER_MIN_NAMED:
+            anchor = "文本几乎相同" if detail["jaccard"] >= COPY_JACCARD else same_matter_anchor(identity, ents, cand)
+            named = bool(anchor) and (not anchor.startswith("同村") or any(_named(ents, cand.entities)))
+            if anchor and score >= (SAME_MATTER_MIN_NAMED if named else SAME_MATTER_MIN):
+                detail["anchor"] = anchor
+                same.append((score, cand, detail))
     chosen = [min(repeats, key=lambda r: r[1].letter_id)[1].letter_id] if repeats else []
     chosen += [max(same, key=lambda s: s[0])[1].letter_id] if same else []
     earlier_texts = texts(chosen) if texts and chosen else {}

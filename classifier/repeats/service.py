@@ -30,12 +30,19 @@ def features_of(letter: Letter) -> Features:
 def find_repeats(session: Session, letter: Letter, feats: Features | None = None) -> list[Decision]:
     """Decisions for a letter against every indexed earlier letter: best first, [] for a new matter."""
     feats = feats or features_of(letter)
-    candidates = store.load_candidates(session, _shortlist(session, feats, letter.id))
+    if ONE_TRIP and session.get_bind().dialect.name == "postgresql":  # one round trip for candidates and their rows
+        found, records = store.lookup(session, feats, letter.id)
+        keep = _keep(feats, found, {lid: records[lid].sig for lid in (found.weak | set(found.text)) - found.strong
+                                    if lid in records})
+        candidates = [records[lid].candidate() for lid in sorted(keep) if lid in records]
+    else:
+        candidates = store.load_candidates(session, _shortlist(session, feats, letter.id))
     text = letter.text if letter.text is not None else (letter.ocr_text or "")
     return decide(letter.id, text, feats.identity, feats.sig, feats.entities, candidates,
                   texts=lambda ids: store.load_texts(session, ids))
 
 
+ONE_TRIP = True  # PostgreSQL: `store.lookup`; False: the SQLite path's three queries (kept for bench_repeats)
 WEAK_MIN_JACCARD = 0.08   # a fuzzy-name or unit candidate must share this much text to be compared
 TEXT_MIN_JACCARD = 0.12   # a text-only candidate (another person) likewise
 TEXT_KEEP = 15
@@ -48,8 +55,10 @@ def _shortlist(session: Session, feats: Features, letter_id: int | None) -> set[
     signatures, and a common name variant or a boilerplate band can bring dozens of strangers.
     """
     found = store.candidate_ids(session, feats, exclude=letter_id)
-    others = (found.weak | set(found.text)) - found.strong
-    sigs = store.minhashes(session, others)
+    return _keep(feats, found, store.minhashes(session, (found.weak | set(found.text)) - found.strong))
+
+
+def _keep(feats: Features, found: store.Found, sigs: dict) -> set[int]:
     keep = set(found.strong)
     scored = sorted(((jaccard(feats.sig, sig), lid) for lid, sig in sigs.items()), reverse=True)
     keep.update(lid for j, lid in scored if lid in found.weak and j >= WEAK_MIN_JACCARD)

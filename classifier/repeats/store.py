@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,6 +91,79 @@ def candidate_ids(session: Session, feats: Features, exclude: int | None) -> Fou
     found.text = ranked[:MAX_TEXT]
     found.weak -= found.strong
     return found
+
+
+@dataclass
+class Record:
+    """A candidate's stored row as the one-statement PostgreSQL lookup returns it; JSON parsed on demand."""
+
+    letter_id: int
+    sig: np.ndarray
+    identity: str | dict | None
+    entities: str | dict | None
+    matter_group_id: int | None
+    petitioner_id: int | None
+    case_stage: str | None
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.letter_id, self.sig, Identity.from_json(_json(self.identity)),
+                         Entities.from_json(_json(self.entities)), "", self.case_stage, self.matter_group_id,
+                         self.petitioner_id)
+
+
+def _json(value: str | dict | None) -> dict:
+    if isinstance(value, str):
+        return json.loads(value) or {}
+    return value or {}
+
+
+_PG_LOOKUP = (
+    "WITH hits AS (SELECT r.letter_id, q.src FROM unnest(CAST(:keys AS BIGINT[]), CAST(:limits AS INT[]), "
+    "CAST(:srcs AS TEXT[])) AS q(key, lim, src) CROSS JOIN LATERAL (SELECT letter_id FROM repeat_keys "
+    "WHERE key = q.key ORDER BY letter_id DESC LIMIT q.lim) AS r), "
+    "banded AS (SELECT r.letter_id, count(*) AS n FROM unnest(CAST(:bands AS BIGINT[])) AS q(band) "
+    "CROSS JOIN LATERAL (SELECT letter_id FROM repeat_bands WHERE band = q.band ORDER BY letter_id DESC "
+    f"LIMIT {PER_BAND}) AS r WHERE r.letter_id IS DISTINCT FROM CAST(:exclude AS INTEGER) "
+    f"GROUP BY r.letter_id ORDER BY n DESC, r.letter_id DESC LIMIT {MAX_TEXT}), "
+    "found AS (SELECT letter_id, bool_or(src = 's') AS strong, bool_or(src = 'w') AS weak, 0 AS n FROM hits "
+    "WHERE letter_id IS DISTINCT FROM CAST(:exclude AS INTEGER) GROUP BY letter_id "
+    "UNION ALL SELECT letter_id, false, false, n FROM banded), "
+    "c AS (SELECT letter_id, bool_or(strong) AS strong, bool_or(weak) AS weak, max(n) AS n FROM found "
+    "GROUP BY letter_id) "
+    "SELECT c.letter_id, c.strong, c.weak, c.n, s.minhash, CAST(s.identity AS TEXT), CAST(s.entities AS TEXT), "
+    "s.matter_group_id, s.petitioner_id, l.case_stage FROM c "
+    "JOIN repeat_signatures AS s ON s.letter_id = c.letter_id JOIN letters AS l ON l.id = c.letter_id")
+
+
+def lookup(session: Session, feats: Features, exclude: int | None) -> tuple[Found, dict[int, Record]]:
+    """Candidates and their stored rows in one round trip: the identity and unit keys, the letters sharing
+    the most LSH bands (counted and cut to MAX_TEXT by the server), joined to their signatures.
+
+    PostgreSQL only (arrays + LATERAL ... LIMIT: the same plan every time, prepared by psycopg after a few
+    calls); SQLite uses `candidate_ids` + `minhashes` + `load_candidates`, in-process and cheap.
+    """
+    found = Found()
+    if not feats.keys and not feats.bands:
+        return found, {}
+    _, params = _pg_sql(feats)
+    params["exclude"] = exclude
+    records: dict[int, Record] = {}
+    bands: list[tuple[int, int]] = []
+    for row in session.execute(text(_PG_LOOKUP), params):
+        letter_id, strong, weak, n, minhash, identity, ents, group, petitioner, stage = row
+        records[letter_id] = Record(letter_id, from_bytes(minhash), identity, ents, group, petitioner, stage)
+        if strong:
+            found.strong.add(letter_id)
+        elif weak:
+            found.weak.add(letter_id)
+        if n:
+            bands.append((n, letter_id))
+    bands.sort(reverse=True)
+    ranked = [lid for n, lid in bands if n >= 2]
+    if len(ranked) < 5:
+        ranked.extend(lid for n, lid in bands if n == 1)
+    found.text = ranked[:MAX_TEXT]
+    return found, records
 
 
 def minhashes(session: Session, ids: set[int]) -> dict[int, np.ndarray]:
