@@ -1,11 +1,17 @@
 """OCR bench on samples/: character error rate and seconds per page per engine and policy, per scan quality
 and kind; preprocessing ablation; overhead against the bare `tesseract` command; 1-vs-2 worker scaling.
 
-    nice .venv/bin/python bench/bench_ocr.py pages              # OCR every committed scan page (cached)
+    nice .venv/bin/python bench/bench_ocr.py pages --engines tesseract,rapidocr,auto,rapidocr-own@2400
+                                                  # all 44 scans, ~10 min on a quiet 2-core box (cached)
     nice .venv/bin/python bench/bench_ocr.py report             # tables from the cache (no OCR)
-    nice .venv/bin/python bench/bench_ocr.py ablation --per-quality 2
-    nice .venv/bin/python bench/bench_ocr.py overhead
+    nice .venv/bin/python bench/bench_ocr.py report --variant +deskew   # ... for another preprocessing
+    nice .venv/bin/python bench/bench_ocr.py ablation --per-quality 2   # ~10 min
+    nice .venv/bin/python bench/bench_ocr.py overhead --pages 8
     nice .venv/bin/python bench/bench_ocr.py scaling
+
+Engine names: tesseract, rapidocr, auto (as configured in intake/ocr); rapidocr@N (detection at long side N),
+rapidocr+cls@N (with RapidOCR's per-line orientation classifier), rapidocr-own@N (RapidOCR's own pipeline
+with max_side_len N, as the engine was before).
 
 `pages` runs, for every page of every committed scan (batch PDFs aside), one after the other on the same
 preprocessed image: the bare `tesseract page.png - -l chi_sim --psm 6` command (the same-run baseline),
@@ -13,8 +19,10 @@ each engine, tesseract's orientation check (OSD) and the `auto` engine as shippe
 confidences, seconds) is kept in bench/out/ocr_pages.json, so a second run only adds what is missing and
 `report` replays the policies (which engine reads which page) from the cache.
 
-Timing on a shared machine is noisy: every seconds figure is also given as a ratio to the bare tesseract
-command run on the same pages in the same loop, which the load hits alike.
+Timing on a shared machine is noisy: wall and CPU seconds (this process's threads plus its tesseract
+children; CPU time varies far less with other load) are both kept, and both are also given as a ratio to
+the bare tesseract command run on the same page right before. Runs added in a later `pages` call have that
+call's baseline; CPU time still drifts ~15% between calls, so compare engines measured in the same call.
 
 CER = Levenshtein distance / truth length, on NFKC-normalised text with all whitespace removed, over the
 letter (all its pages), averaged over letters. Two CERs are reported:
@@ -37,7 +45,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from multiprocessing import get_context
 from pathlib import Path
@@ -60,11 +68,12 @@ ABLATION = {
     "gray only": (),
     "+contrast+borders": ("contrast", "borders"),
     "+resolution": ("contrast", "borders", "resolution"),
-    "+deskew (default)": DEFAULT_STEPS,
-    "default+denoise": (*DEFAULT_STEPS, "denoise"),
-    "default+binarise": (*DEFAULT_STEPS, "binarise"),
+    "+deskew": ("contrast", "borders", "resolution", "deskew"),
+    "+flatten+deskew": ("contrast", "borders", "resolution", "flatten", "deskew"),
+    "+flatten+deskew+denoise": ("contrast", "borders", "resolution", "flatten", "deskew", "denoise"),
+    "+flatten+deskew+binarise": ("contrast", "borders", "resolution", "flatten", "deskew", "binarise"),
 }
-DEFAULT_VARIANT = "+deskew (default)"
+DEFAULT_VARIANT = next(name for name, steps in ABLATION.items() if steps == DEFAULT_STEPS)
 # Printed on the paper but not part of the letter: letterheads (samples/render/scan.py HEADERS) and stamps.
 FURNITURE = ("清河县信访局来信专用纸", "人民来信", "信笺", "清河县柳林镇人民政府", "临川市第二中学",
              "清河县信访局收文专用章", "清河县信访局", "柳林镇人民政府", "收文")
@@ -89,11 +98,13 @@ def cer(hyp: str, truth: str) -> float:
 
 
 def is_furniture(line: str) -> bool:
-    """A line that is a letterhead or stamp text (or a piece of one), not writing."""
+    """A line that is a letterhead or stamp text, a piece of one, or the characters of a round seal in any
+    order (they stand on a circle), not writing."""
     text = norm(line)
     if not text:
         return True
-    return any(len(text) <= len(f) + 2 and (text in f or Levenshtein.normalized_distance(text, f) <= 0.34)
+    return any(Counter(text) <= Counter(f) or (len(text) <= len(f) + 2 and
+                                                Levenshtein.normalized_distance(text, f) <= 0.34)
                for f in FURNITURE)
 
 
@@ -426,7 +437,7 @@ def report_ablation(cache: dict) -> list[str]:
 
 def run_overhead(pages: int, repeats: int, policy: str) -> list[str]:
     """TesseractEngine.read and the `policy` engine against `tesseract page.png - -l chi_sim --psm 6` on the
-    same preprocessed PNGs, interleaved so load from other processes hits all alike."""
+    same preprocessed pages, interleaved so load from other processes hits all alike; wall and CPU time."""
     from intake.ocr import get_engine
 
     engines = {"tesseract": get_engine("tesseract"), policy: get_engine(policy)}
@@ -436,23 +447,30 @@ def run_overhead(pages: int, repeats: int, policy: str) -> list[str]:
         if len(images) >= pages:
             break
     images = images[:pages]
-    times: dict[str, list[float]] = defaultdict(list)
+    for engine in engines.values():
+        engine.read(images[0])  # warm up
+    wall: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeats):
             for image in images:
-                times["bare"].append(bare_tesseract(image, Path(tmp)))
+                seconds, used = bare_tesseract(image, Path(tmp))
+                wall["bare"] += seconds
+                cpu["bare"] += used
                 for name, engine in engines.items():
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), cpu_seconds()
                     engine.read(image)
-                    times[name].append(time.perf_counter() - started)
-    bare = sum(times["bare"])
+                    wall[name] += time.perf_counter() - started
+                    cpu[name] += cpu_seconds() - used
+    n = len(images) * repeats
     out = ["### Overhead against the bare tesseract command", "",
            f"{len(images)} preprocessed pages x {repeats} rounds, interleaved, OMP_THREAD_LIMIT=1, "
-           f"load {os.getloadavg()[0]:.1f}: bare `tesseract` {bare / len(times['bare']):.2f} s/page"]
+           f"load {os.getloadavg()[0]:.1f}.", "",
+           "| | wall s/page | CPU s/page | wall vs bare | CPU vs bare |", "|---|---|---|---|---|",
+           f"| bare `tesseract` command | {wall['bare'] / n:.2f} | {cpu['bare'] / n:.2f} | | |"]
     for name in engines:
-        out[-1] += (f"; `{name}` engine {sum(times[name]) / len(times[name]):.2f} s/page "
-                    f"(**{100 * (sum(times[name]) / bare - 1):+.1f}%**)")
-    out[-1] += "."
+        out.append(f"| `{name}` engine | {wall[name] / n:.2f} | {cpu[name] / n:.2f} | "
+                   f"{100 * (wall[name] / wall['bare'] - 1):+.1f}% | {100 * (cpu[name] / cpu['bare'] - 1):+.1f}% |")
     return out
 
 
@@ -500,7 +518,9 @@ def main() -> None:
     parser.add_argument("what", choices=["pages", "report", "ablation", "overhead", "scaling", "all"])
     parser.add_argument("--per-quality", type=int, default=None, help="scans per quality level (default all)")
     parser.add_argument("--engines", default="tesseract,rapidocr,auto",
-                        help="engines for `pages` (also rapidocr@N: RapidOCR at long side N)")
+                        help="engines for `pages` (see the module docstring for the names)")
+    parser.add_argument("--variant", default=DEFAULT_VARIANT, choices=list(ABLATION),
+                        help="preprocessing for `pages` and `report` (default: intake.preprocess.DEFAULT_STEPS)")
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--policy", default="auto", help="engine compared with bare tesseract in `overhead`")
     args = parser.parse_args()
@@ -508,13 +528,13 @@ def main() -> None:
            f"load {os.getloadavg()[0]:.1f}.", ""]
     entries = scanned_samples(args.per_quality)
     if args.what in ("pages", "all"):
-        run_pages(entries, args.engines.split(","))
+        run_pages(entries, args.engines.split(","), args.variant)
     if args.what in ("ablation", "all"):
         for variant in ABLATION:
             run_pages(entries, ["tesseract", "rapidocr"], variant, osd=False)
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
     if args.what in ("pages", "report", "all"):
-        out += report(cache) + [""]
+        out += report(cache, args.variant) + [""]
     if args.what in ("ablation", "report", "all"):
         out += report_ablation(cache) + [""]
     if args.what in ("overhead", "all"):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import unicodedata
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
 
 from intake.ocr import OcrLine, get_engine
 from intake.ocr.auto import AutoEngine
@@ -120,3 +124,48 @@ def test_merge_lines_does_not_chain_lines_of_a_tilted_page():
         top = 100 + row * 60
         runs += [OcrLine(f"左{row}", 0.9, (10, top, 300, top + 40)), OcrLine(f"右{row}", 0.9, (320, top + 15, 600, top + 55))]
     assert [line.text for line in merge_lines(runs)] == [f"左{r}右{r}" for r in range(4)]
+
+
+def test_rapidocr_boxes_are_in_page_pixels_when_detection_runs_on_a_shrunk_copy():
+    from intake.ocr.rapid import RapidOcrEngine
+
+    small = page()
+    big = Image.new("L", (2600, 3600), 255)  # long side 3x the detection size: detection sees a 1/3 copy
+    big.paste(small.resize((small.width * 2, small.height * 2)), (300, 900))
+    engine = RapidOcrEngine(det_side=1200)
+    result = engine.read(big)
+    assert [line.text.replace(" ", "") for line in result.lines] == LINES
+    for line, y in zip(result.lines, (50, 130, 210), strict=True):
+        left, top, right, bottom = line.box
+        assert abs(left - (300 + 2 * 60)) < 40 and abs(top - (900 + 2 * y)) < 40 and 60 < bottom - top < 160
+
+
+def test_rapidocr_reads_a_line_of_full_width_digits_the_right_way_up():
+    # RapidOCR's per-line 0/180 classifier turned exactly this first line upside down, and it read as
+    # "9661 :6967817704661979148"; the engine runs without that classifier.
+    ukai = "/usr/share/fonts/truetype/arphic/ukai.ttc"
+    if not os.path.exists(ukai):
+        pytest.skip("fonts-arphic-ukai not installed")
+    lines = ["身份证号码是３７１５２３１９９７０２２１３２９５，电话：１９９５４",
+             "想咨询土地流转合同到期后地怎么收回？请问外嫁女还能不能分承包地？烦请告知。"]
+    img = Image.new("L", (1654, 240), 255)
+    draw = ImageDraw.Draw(img)
+    for i, text in enumerate(lines):
+        draw.text((100, 40 + i * 120), text, fill=0, font=ImageFont.truetype(ukai, 36))
+    read = [unicodedata.normalize("NFKC", line.text.replace(" ", "")) for line in get_engine("rapidocr").read(img).lines]
+    assert len(read) == 2 and read[0].startswith("身份证号码是3715231997")
+    assert Levenshtein.distance(read[0], unicodedata.normalize("NFKC", lines[0])) <= 2
+
+
+def test_auto_reads_with_rapidocr_and_turns_an_upside_down_page():
+    from tests.test_preprocess import letter
+
+    result = get_engine("auto").read(letter().rotate(180))
+    assert result.engine == "rapidocr" and "turned 180 degrees" in result.notes
+    assert "东关村" in result.text and result.mean_confidence > 0.9
+
+
+def test_auto_without_a_second_engine_keeps_an_unsure_read_and_says_so():
+    unsure = _Fixed("rapidocr", 0.5)
+    result = AutoEngine(unsure, None, 0.9).read(WHITE.copy())
+    assert result.engine == "rapidocr" and unsure.calls == 1 and "0.50 < 0.9" in result.notes[-1]

@@ -91,3 +91,49 @@ def test_preprocessing_lowers_the_error_on_a_tilted_bordered_scan():
 
     before, after = error(page.convert("L")), error(preprocess(page))
     assert after < before and after < 0.1, (before, after)
+
+
+def shaded(page: Image.Image, darkest: float = 0.5) -> Image.Image:
+    """The page under a desk lamp: bright near the top left, down to `darkest` of the light far from it."""
+    import numpy as np
+
+    width, height = page.size
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    light = 1 - (1 - darkest) * np.hypot(xs, ys) / np.hypot(width, height)
+    return Image.fromarray((np.asarray(page, dtype=np.float32) * light).astype(np.uint8))
+
+
+def test_flatten_turns_unevenly_lit_paper_white_and_keeps_the_ink():
+    import numpy as np
+
+    from intake.preprocess import flatten_background
+
+    clean = letter()
+    paper, ink = np.asarray(clean) == 255, np.asarray(clean) < 128
+    page = shaded(clean)
+    assert np.asarray(page)[paper].min() < 140  # the dark corner is darker than light ink would be
+    flat = np.asarray(flatten_background(page))
+    assert np.percentile(flat[paper], 1) > 235 and flat[ink].mean() < 60
+
+
+@pytest.mark.ocr
+def test_tesseract_reads_a_heavily_degraded_committed_scan_after_preprocessing():
+    """Without flattening, tesseract read S0015 (heavy: dim corners, blur, noise, JPEG 40) as ~1000
+    characters of garbage (CER 409%); see bench/RESULTS.md, OCR."""
+    import unicodedata
+
+    from rapidfuzz.distance import Levenshtein
+
+    from intake.ocr import get_engine
+    from samples import letters_dir, load_index
+
+    entry = next((e for e in load_index() if e["id"] == "S0015"), None)
+    if entry is None or entry["quality"] != "heavy":
+        pytest.skip("S0015 is no longer the heavy printed sample")
+    text = get_engine("tesseract").read(preprocess(Image.open(letters_dir() / entry["scan"]))).text
+
+    def norm(value: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", value).split())
+
+    truth = norm(entry["truth"]["text"])
+    assert Levenshtein.distance(norm(text), truth) / len(truth) < 0.10

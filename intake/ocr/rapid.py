@@ -18,8 +18,10 @@ from intake.ocr.base import OcrLine, OcrPage, blank_page
 SAME_LINE_OVERLAP = 0.5
 # Text lines are found (detection) on a copy of the page shrunk to this long side, then each line is cut
 # from the full-resolution page for recognition. Detection cost grows with the pixel count and needs only
-# the layout; recognition scales every line to 48 px high whatever the page size, so it loses nothing
-# (bench/RESULTS.md, OCR: 1200 is ~3x faster than RapidOCR's own 2400 at the same error).
+# the layout; recognition scales every line to 48 px high whatever the page size, so it loses nothing.
+# Measured on samples/ (bench/RESULTS.md, OCR): 1.8 CPU s/page against 4.3 for RapidOCR's own pipeline at
+# max_side_len 2400 (whose higher error, 1.4% against 0.3%, came from its line classifier, see below);
+# 960 saves another 13% but read real handwritten pages slightly worse.
 DET_SIDE = 1200
 # Recognised runs scoring below this are dropped (RapidOCR's own default).
 MIN_SCORE = 0.5
