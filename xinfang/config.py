@@ -26,7 +26,7 @@ class Settings:
     database_url: str
     redis_url: str
     queue_name: str = "xinfang"
-    ocr_engine: str = "tesseract"
+    ocr_engine: str = "auto"
     ocr_languages: str = "chi_sim"
     max_upload_bytes: int = 200 * 1024 * 1024
     max_pages: int = 200
@@ -82,7 +82,7 @@ def load_settings() -> Settings:
         database_url=database_url,
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         queue_name=os.environ.get("XINFANG_QUEUE", "xinfang"),
-        ocr_engine=os.environ.get("XINFANG_OCR_ENGINE", "tesseract"),
+        ocr_engine=os.environ.get("XINFANG_OCR_ENGINE", "auto"),
         max_upload_bytes=_env_int("XINFANG_MAX_UPLOAD_BYTES", 200 * 1024 * 1024),
         max_pages=_env_int("XINFANG_MAX_PAGES", 200),
         max_image_pixels=_env_int("XINFANG_MAX_IMAGE_PIXELS", 80_000_000),
