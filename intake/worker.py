@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 JOB_MEMORY_MB = int(os.environ.get("XINFANG_JOB_MEMORY_MB", "6144"))
 MAINTENANCE_SECONDS = int(os.environ.get("XINFANG_MAINTENANCE_SECONDS", "60"))
-SWEEP_LOCK = "xinfang:sweep:lock"
+SWEEP_LOCK = "xinfang:{queue}:sweep:lock"  # one sweeper per deployment (queue name), not per Redis
 
 
 class LetterWorker(Worker):
@@ -59,7 +59,8 @@ def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
     """Requeue lost letters; one worker at a time does it (a short Redis lock)."""
     from intake.recovery import requeue_stranded
 
-    if not connection.set(SWEEP_LOCK, "1", nx=True, ex=max(MAINTENANCE_SECONDS - 5, 5)):
+    lock = SWEEP_LOCK.format(queue=settings.queue_name)
+    if not connection.set(lock, "1", nx=True, ex=max(MAINTENANCE_SECONDS - 5, 5)):
         return []
     try:
         ids = requeue_stranded(settings)
