@@ -76,8 +76,7 @@ def queue() -> str:
 def _next_after(letter: Letter, filters: QueueFilters) -> int | None:
     """The next letter of the reviewer's (filtered) queue; past its end, the first one left in it."""
     first_left = filtered(filters).with_only_columns(Letter.id).where(Letter.id != letter.id)
-    return neighbour(db(), letter, 1, filters) or db().scalar(
-        first_left.order_by(Letter.urgent.desc(), Letter.received_date, Letter.id).limit(1))
+    return neighbour(db(), letter, 1, filters) or db().scalar(ordered(first_left).limit(1))
 
 
 @bp.get("/letters/<int:letter_id>/next")
