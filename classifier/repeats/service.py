@@ -27,6 +27,9 @@ def features_of(letter: Letter) -> Features:
                    id_number=letter.id_number, phone=letter.phone, name=letter.petitioner_name)
 
 
+ONE_TRIP = True  # PostgreSQL: `store.lookup`; False: the SQLite path's three queries (kept for bench_repeats)
+
+
 def find_repeats(session: Session, letter: Letter, feats: Features | None = None) -> list[Decision]:
     """Decisions for a letter against every indexed earlier letter: best first, [] for a new matter."""
     feats = feats or features_of(letter)
@@ -42,7 +45,6 @@ def find_repeats(session: Session, letter: Letter, feats: Features | None = None
                   texts=lambda ids: store.load_texts(session, ids))
 
 
-ONE_TRIP = True  # PostgreSQL: `store.lookup`; False: the SQLite path's three queries (kept for bench_repeats)
 WEAK_MIN_JACCARD = 0.08   # a fuzzy-name or unit candidate must share this much text to be compared
 TEXT_MIN_JACCARD = 0.12   # a text-only candidate (another person) likewise
 TEXT_KEEP = 15

@@ -85,12 +85,18 @@ def candidate_ids(session: Session, feats: Features, exclude: int | None) -> Fou
             found.weak.add(letter_id)
         else:
             bands[letter_id] += 1
-    ranked = [lid for lid, n in bands.most_common(MAX_TEXT) if n >= 2]
-    if len(ranked) < 5:
-        ranked.extend(lid for lid, n in bands.most_common(MAX_TEXT) if n == 1 and lid not in ranked)
-    found.text = ranked[:MAX_TEXT]
+    found.text = _ranked(bands.most_common(MAX_TEXT))
     found.weak -= found.strong
     return found
+
+
+def _ranked(by_bands: list[tuple[int, int]]) -> list[int]:
+    """Text candidates from (letter, shared bands), most first: letters sharing two or more bands, and
+    only when fewer than 5 do, those sharing one (a single band is often boilerplate)."""
+    ranked = [lid for lid, n in by_bands if n >= 2]
+    if len(ranked) < 5:
+        ranked.extend(lid for lid, n in by_bands if n == 1)
+    return ranked[:MAX_TEXT]
 
 
 @dataclass
@@ -158,11 +164,7 @@ def lookup(session: Session, feats: Features, exclude: int | None) -> tuple[Foun
             found.weak.add(letter_id)
         if n:
             bands.append((n, letter_id))
-    bands.sort(reverse=True)
-    ranked = [lid for n, lid in bands if n >= 2]
-    if len(ranked) < 5:
-        ranked.extend(lid for n, lid in bands if n == 1)
-    found.text = ranked[:MAX_TEXT]
+    found.text = _ranked([(lid, n) for n, lid in sorted(bands, reverse=True)])
     return found, records
 
 
