@@ -93,6 +93,12 @@ class Grams:
         return _tfidf(counts, self.idf)
 
 
+def letter_tokens(text: str, title: str = "", segmented: bool = False) -> tuple[list[str], list[str]]:
+    """A letter's (text, title) tokens as features are made from them; training computes these once per
+    letter and reuses them for every fit (`Featurizer.join`)."""
+    return tokens(text, segmented), tokens(title, segmented) if title else []
+
+
 class Featurizer:
     """Text -> token string -> sparse TF-IDF features (word 1-2 grams | char_wb 1-4 grams)."""
 
@@ -115,8 +121,7 @@ class Featurizer:
             body = [w for w in plain_tokens(text) if w in known]
             head = [w for w in plain_tokens(title) if w in known]
         else:
-            body = tokens(text, segmented)
-            head = tokens(title, segmented) if title else []
+            body, head = letter_tokens(text, title, segmented)
         return self.join(body, head)
 
     def join(self, body: list[str], head: list[str]) -> str:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from classifier.features import Featurizer
+from classifier.features import Featurizer, letter_tokens
 from classifier.metrics import (
     abstain_curve,
     classification_report,
@@ -16,15 +16,13 @@ from classifier.metrics import (
 )
 from classifier.model import HEADS, Router
 from classifier.persist import save_model
-from classifier.segment import tokens
 
 HOLDOUT_SHARE = 0.2
 
 
 def _tokens(record: dict, segmented: bool) -> tuple[list[str], list[str]]:
-    """A training letter's (text, title) tokens: jieba once per letter, however often it is fitted on."""
-    title = record.get("title") or ""
-    return tokens(record.get("text") or "", segmented), tokens(title, segmented) if title else []
+    """A training letter's tokens: jieba once per letter, however often it is fitted on."""
+    return letter_tokens(record.get("text") or "", record.get("title") or "", segmented)
 
 
 def fit_router(records: list[dict], segmented: bool = False, C: float = 1.0,  # noqa: N803
