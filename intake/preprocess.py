@@ -33,22 +33,27 @@ def to_gray(image: Image.Image) -> Image.Image:
     return image if image.mode == "L" else image.convert("L")
 
 
-# A page is blank when less than this share of its (smoothed, border-trimmed) area is ink.
-BLANK_INK = 0.002
+# Share of a page's inner area that is clearly darker than its paper, below which the page is blank.
+# Measured on samples/: separator sheets 0.000%, the sparsest letter page 1.7%; one short line ≈ 0.1%.
+BLANK_INK = 0.0002
 
 
 def is_blank(image: Image.Image) -> bool:
     """No writing on the page: a separator sheet in a batch, or the empty back of a letter.
 
-    Works on a box-filtered thumbnail without the outer 5% (scanner edges), so speckle from a noisy
-    scan averages out while a line of handwriting still leaves dark pixels."""
+    Ink is counted relative to the page's own paper (its 90th-percentile brightness), on a median-filtered
+    thumbnail without the outer 4% (scanner edges): a dim or noisy scan of an empty sheet has dark pixels in
+    absolute terms, and OCR would read its speckle as a few characters, making a separator look like a letter.
+    """
     thumb = to_gray(image).copy()
-    thumb.thumbnail((500, 500), Image.Resampling.BOX)
-    width, height = thumb.size
-    inner = np.asarray(thumb.crop((width // 20, height // 20, width - width // 20, height - height // 20)))
+    thumb.thumbnail((600, 600))
+    pixels = np.asarray(thumb.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
+    height, width = pixels.shape
+    inner = pixels[int(height * 0.04):int(height * 0.96), int(width * 0.04):int(width * 0.96)]
     if inner.size == 0:
         return True
-    return float((inner < 150).mean()) < BLANK_INK
+    paper = np.percentile(pixels, 90)
+    return float((inner < paper - 60).mean()) < BLANK_INK
 
 
 def crop_dark_borders(image: Image.Image) -> Image.Image:

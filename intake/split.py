@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-from PIL import Image, ImageFilter
-
 # How many characters at the top of a page are searched for a salutation.
 HEAD_CHARS = 80
 # A page with fewer non-space characters than this is blank (a separator sheet, scanner noise).
@@ -36,27 +33,6 @@ def _number(text: str) -> int:
         tens, _, ones = text.partition("十")
         return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
     return _CN_DIGITS.get(text, 0)
-
-
-# Share of a page's inner area that is clearly darker than the paper, below which the sheet is blank.
-# Measured on samples/: separator sheets 0.000%, the sparsest letter page 1.7%; one short line ≈ 0.1%.
-BLANK_INK = 0.0002
-
-
-def looks_blank(image: Image.Image) -> bool:
-    """A separator sheet or an empty page, told from the image before any OCR.
-
-    OCR of a noisy blank scan returns a few garbage characters, so text alone cannot tell a separator
-    sheet from a page; ink can. A median filter removes scanner speckle; the outer 4% (dark scanner
-    borders, punch holes) is ignored.
-    """
-    gray = image.convert("L")
-    gray.thumbnail((600, 600))
-    pixels = np.asarray(gray.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
-    paper = np.percentile(pixels, 90)
-    height, width = pixels.shape
-    inner = pixels[int(height * 0.04):int(height * 0.96), int(width * 0.04):int(width * 0.96)]
-    return float((inner < paper - 60).mean()) < BLANK_INK
 
 
 def is_blank(text: str) -> bool:

@@ -41,13 +41,12 @@ def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
 
 def read_page(page: Page, engine: OcrEngine) -> OcrPage:
     """A PDF's real text layer as it is; a blank sheet without OCR; anything else preprocessed and OCR'd."""
-    from intake.preprocess import preprocess
-    from intake.split import looks_blank
+    from intake.preprocess import is_blank, preprocess
 
     if page.text_layer is not None:
         lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines() if text.strip()]
         return OcrPage(page.index, "pdf-text", 0, 0, lines)
-    if looks_blank(page.image):
+    if is_blank(page.image):  # before preprocessing: a separator sheet costs neither that nor OCR
         return OcrPage(page.index, "blank", page.image.width, page.image.height, [],
                        notes=["空白页（分隔页或无内容）"])
     return engine.read(preprocess(page.image), page.index)

@@ -105,11 +105,11 @@ def test_committed_batch_scans_split_into_their_letters(batch):
 def test_a_noisy_blank_sheet_is_blank_and_a_page_with_one_line_is_not():
     from PIL import Image, ImageDraw, ImageFont
 
-    from intake.split import looks_blank
+    from intake.preprocess import is_blank
 
     rng = np.random.default_rng(3)
     noise = rng.normal(235, 12, (2339, 1654)).clip(0, 255).astype("uint8")  # grey paper with scanner noise
-    assert looks_blank(Image.fromarray(noise))
+    assert is_blank(Image.fromarray(noise))
     page = Image.fromarray(noise.copy())
     ImageDraw.Draw(page).text((200, 1800), "此致敬礼", fill=20, font=ImageFont.truetype(CJK_FONT, 48))
-    assert not looks_blank(page)
+    assert not is_blank(page)
