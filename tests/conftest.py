@@ -75,7 +75,7 @@ class WorkerProcess:
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
         self._log = self.log_path.open("wb")
-        # Its own session, so a fault test can kill the worker together with its work horse.
+        # Its own session: a Ctrl-C on the test run reaches pytest, which stops the worker itself.
         self.process = subprocess.Popen([sys.executable, "-m", "xinfang", "worker"],
                                         env={**settings_env(settings), **extra_env}, stdout=self._log,
                                         stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
