@@ -50,8 +50,8 @@ class _Clock:
 def teddy() -> dict:
     import jieba
 
-    from classifier.segment import tokens
-    from classifier.training import evaluate_router, fit_router
+    from xinfang.classifier.segment import tokens
+    from xinfang.classifier.training import evaluate_router, fit_router
 
     train = [{"text": r["tokens"], "category": r["label"]} for r in _rows(TEDDY / "train.csv")]
     dev = [{"text": r["text"], "title": r["title"], "category": r["label"]} for r in _rows(TEDDY / "dev.csv")]
@@ -97,8 +97,8 @@ def teddy() -> dict:
 
 
 def samples(size: int = 3000, held: int = 1000) -> dict:
-    from classifier.training import evaluate_router, fit_router
-    from samples.generate import generate_letters
+    from xinfang.classifier.training import evaluate_router, fit_router
+    from xinfang.samples.generate import generate_letters
 
     train = generate_letters(size, 20261122)
     test = generate_letters(held, 4242)

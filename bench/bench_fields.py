@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake import idcard  # noqa: E402
-from intake.fields import Places, extract_fields  # noqa: E402
-from intake.normalize import normalize_text  # noqa: E402
-from samples.generate import generate_letters  # noqa: E402
+from xinfang.core import idcard  # noqa: E402
+from xinfang.intake.fields import Places, extract_fields  # noqa: E402
+from xinfang.intake.normalize import normalize_text  # noqa: E402
+from xinfang.samples.generate import generate_letters  # noqa: E402
 
 SKIP = "skip"
 _FW = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -128,8 +128,8 @@ def report(title: str, stats: dict, rate: float, ratio: float) -> list[str]:
 
 def ocr_texts(letters: list[dict], engine_name: str, seed: int) -> list[str]:
     """Render each letter as a degraded printed scan (medium/heavy) and read it back with the OCR engine."""
-    from intake.ocr.base import get_engine
-    from samples.render.scan import render_letter
+    from xinfang.intake.ocr.base import get_engine
+    from xinfang.samples.render.scan import render_letter
 
     engine = get_engine(engine_name)
     rng = random.Random(seed)
@@ -144,10 +144,10 @@ def ocr_texts(letters: list[dict], engine_name: str, seed: int) -> list[str]:
 
 def committed_scans(engine_name: str) -> tuple[list[dict], list[str]]:
     """The committed sample scans read through the intake's own page reader (preprocessing, blank check, OCR)."""
-    from intake.ocr.base import get_engine
-    from intake.pages import PageLimits, iter_pages
-    from intake.stages import read_page
-    from samples import letters_dir, load_index
+    from xinfang.intake.ocr.base import get_engine
+    from xinfang.intake.pages import PageLimits, iter_pages
+    from xinfang.intake.stages import read_page
+    from xinfang.samples import letters_dir, load_index
 
     engine = get_engine(engine_name)
     letters, texts = [], []

@@ -56,10 +56,10 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from intake.filetypes import sniff  # noqa: E402
-from intake.pages import PageLimits, iter_pages  # noqa: E402
-from intake.preprocess import DEFAULT_STEPS, preprocess  # noqa: E402
-from samples import letters_dir as _committed_dir  # noqa: E402
+from xinfang.intake.filetypes import sniff  # noqa: E402
+from xinfang.intake.pages import PageLimits, iter_pages  # noqa: E402
+from xinfang.intake.preprocess import DEFAULT_STEPS, preprocess  # noqa: E402
+from xinfang.samples import letters_dir as _committed_dir  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CACHE = OUT / "ocr_pages.json"
@@ -155,8 +155,8 @@ class RapidOwnPipeline:
     def read(self, image, index: int = 0):  # noqa: ANN001, ANN201
         import numpy as np
 
-        from intake.ocr.base import OcrLine, OcrPage, blank_page
-        from intake.ocr.rapid import _box, merge_lines
+        from xinfang.intake.ocr.base import OcrLine, OcrPage, blank_page
+        from xinfang.intake.ocr.rapid import _box, merge_lines
 
         blank = blank_page(image, index, self.name)
         if blank is not None:
@@ -170,8 +170,8 @@ def make_engines(names: list[str]) -> dict[str, object]:
     """Engines by bench name: tesseract, rapidocr and auto (as configured); rapidocr@N (detection at long
     side N), rapidocr+cls@N (with RapidOCR's line classifier); rapidocr-own@N (RapidOCR's own pipeline at
     max_side_len N, as before)."""
-    from intake.ocr import get_engine
-    from intake.ocr.rapid import RapidOcrEngine
+    from xinfang.intake.ocr import get_engine
+    from xinfang.intake.ocr.rapid import RapidOcrEngine
 
     engines: dict[str, object] = {}
     for name in names:
@@ -213,7 +213,7 @@ def _run(engine, image) -> dict:  # noqa: ANN001
 def run_pages(entries: list[dict], names: list[str], variant: str = DEFAULT_VARIANT, osd: bool = True) -> dict:
     """OCR each page of `entries` with each engine in `names` (those not cached yet), with the bare
     tesseract command run on the same page right before, so every run has its own baseline."""
-    from intake.preprocess import detect_rotation
+    from xinfang.intake.preprocess import detect_rotation
 
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
     engines: dict[str, object] = {}
@@ -438,7 +438,7 @@ def report_ablation(cache: dict) -> list[str]:
 def run_overhead(pages: int, repeats: int, policy: str) -> list[str]:
     """TesseractEngine.read and the `policy` engine against `tesseract page.png - -l chi_sim --psm 6` on the
     same preprocessed pages, interleaved so load from other processes hits all alike; wall and CPU time."""
-    from intake.ocr import get_engine
+    from xinfang.intake.ocr import get_engine
 
     engines = {"tesseract": get_engine("tesseract"), policy: get_engine(policy)}
     images = []
@@ -475,7 +475,7 @@ def run_overhead(pages: int, repeats: int, policy: str) -> list[str]:
 
 
 def _work(path_and_index: tuple[str, int]) -> float:
-    from intake.ocr import get_engine
+    from xinfang.intake.ocr import get_engine
 
     engine = _work.engine = getattr(_work, "engine", None) or get_engine(os.environ.get("BENCH_ENGINE", "auto"))
     path, index = path_and_index

@@ -32,9 +32,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classifier.repeats.features import compute  # noqa: E402
-from classifier.repeats.text import to_bytes  # noqa: E402
-from intake.idcard import make  # noqa: E402
+from xinfang.core.idcard import make  # noqa: E402
+from xinfang.matching.features import compute  # noqa: E402
+from xinfang.matching.text import to_bytes  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = ["建国", "国强", "志刚", "永红", "海涛", "卫东", "德胜", "富贵", "秀英", "桂兰", "玉梅", "春花", "淑珍", "凤霞", "丽娟", "伟", "勇", "军", "强", "芳", "娟"]
@@ -207,8 +207,8 @@ def probe(session_factory, synth: Synth, people: list, matters: list, n: int, si
           compare: bool = False) -> dict:
     """Time `find_repeats` on n probe letters. With `compare`, also the previous query path (three round
     trips: keys and bands, signatures, records) on the same letters, alternating which path goes first."""
-    from classifier.repeats import service
-    from models import Letter
+    from xinfang.matching import service
+    from xinfang.models import Letter
 
     letters, expected_ids = [], []
     for j in range(n):
@@ -272,7 +272,7 @@ def reprobe(args: argparse.Namespace) -> None:
     from sqlalchemy import text
     from sqlalchemy.orm import sessionmaker
 
-    from models.db import get_engine, upgrade
+    from xinfang.models.db import get_engine, upgrade
 
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.reuse}"
     state = pickle.loads((OUT / f"{args.reuse}.pkl").read_bytes())
@@ -297,7 +297,7 @@ def main() -> None:
     import psycopg
     from sqlalchemy.orm import sessionmaker
 
-    from models.db import get_engine, upgrade
+    from xinfang.models.db import get_engine, upgrade
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])

@@ -26,10 +26,10 @@ import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from samples import letters_dir, load_index  # noqa: E402
-from samples.generate import generate_letters  # noqa: E402
-from samples.overlap import longest_common_substring, overlap_stats  # noqa: E402
-from samples.render.scan import QUALITIES, render_letter  # noqa: E402
+from xinfang.samples import letters_dir, load_index  # noqa: E402
+from xinfang.samples.generate import generate_letters  # noqa: E402
+from xinfang.samples.overlap import longest_common_substring, overlap_stats  # noqa: E402
+from xinfang.samples.render.scan import QUALITIES, render_letter  # noqa: E402
 
 
 def normalise(text: str) -> str:

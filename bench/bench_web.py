@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models import Letter, Status, User  # noqa: E402
-from models.db import session_scope, upgrade  # noqa: E402
-from web.synthetic import bulk_letters  # noqa: E402
+from bench.synthetic import bulk_letters  # noqa: E402
+from xinfang.models import Letter, Status, User  # noqa: E402
+from xinfang.models.db import session_scope, upgrade  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "bench password 1"
@@ -136,7 +136,7 @@ def bench_one(kind: str, letters: int, requests: int, concurrency: int, rounds: 
         review_ids = prepare(database_url, data_dir, letters, concurrency)
         from sqlalchemy import text
 
-        from models.db import get_engine
+        from xinfang.models.db import get_engine
 
         with get_engine(database_url).begin() as conn:  # fresh statistics after the bulk insert, as in production
             conn.execute(text("ANALYZE"))

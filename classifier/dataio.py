@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from xinfang.errors import BadInputError
+from xinfang.core.errors import BadInputError
 
 
 def _decode(raw: bytes) -> str:

@@ -21,7 +21,7 @@ from itertools import chain, repeat
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 
-from classifier.segment import plain_tokens, tokens
+from xinfang.classifier.segment import plain_tokens, tokens
 
 CHAR_SIZES = (1, 2, 3, 4)
 # Character codes are digits in base (alphabet + 1); four of them must fit in an int64. Characters beyond

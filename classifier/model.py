@@ -15,10 +15,10 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.preprocessing import OneHotEncoder
 
-from classifier.features import Featurizer
-from classifier.heads import Head
-from classifier.routing_table import Office, load_office
-from classifier.rules import apply_rules
+from xinfang.classifier.features import Featurizer
+from xinfang.classifier.heads import Head
+from xinfang.classifier.routing_table import Office, load_office
+from xinfang.classifier.rules import apply_rules
 
 HEADS = ("category", "subcategory", "purpose", "department")
 WORDS_SHOWN = 8

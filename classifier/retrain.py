@@ -1,38 +1,35 @@
 """Learning from reviewers: retrain on confirmed letters, compare on held-out ones, promote if not worse.
 
-Runs as an rq job (`retrain_job`), on demand (`xinfang model retrain`) and on a schedule: each run
-enqueues the next one `XINFANG_RETRAIN_HOURS` later (default 24, 0 turns it off) with rq's scheduler,
-which the worker runs (`with_scheduler=True`). Letters whose id ends in 0 or 5 are held out, always the
+Runs as an rq job (`intake.jobs.retrain_job`), on demand (`xinfang model retrain`) and on a schedule.
+Letters whose id ends in 0 or 5 are held out, always the
 same ones, so successive models are compared on the same letters.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from classifier.persist import ModelMismatchError, load_model, new_version_id
-from classifier.training import evaluate_router, train_from_records
-from classifier.versions import promote
-from xinfang.config import Settings, load_settings
+from xinfang.classifier.persist import META_FILE, ModelMismatchError, load_model, new_version_id
+from xinfang.classifier.training import evaluate_router, train_from_records
+from xinfang.classifier.versions import promote
+from xinfang.core.config import Settings
 
 log = logging.getLogger(__name__)
 
 COMPARED = ("category", "purpose", "department")
 CONFIRMED_WEIGHT = 3       # a reviewer's letter counts as this many generated ones
 BASE_SIZE = 1500           # generated letters that keep rare categories known while an office has few
-BASE_SEED = 20261122
-SCHEDULED_JOB_ID = "xinfang-retrain-scheduled"
+STARTER_CORPUS = "starter-corpus.jsonl"
 
 
 def confirmed_records(settings: Settings) -> list[dict]:
     """Every confirmed letter whose latest review may train the model, as training records."""
-    from models import Letter, Review, Status
-    from models.db import session_scope
+    from xinfang.models import Letter, Review, Status
+    from xinfang.models.db import session_scope
 
     records = []
     with session_scope(settings.database_url) as session:
@@ -61,12 +58,27 @@ def _score(metrics: dict) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def base_records() -> list[dict]:
-    try:
-        from samples.generate import generate_letters
-    except ImportError:  # pragma: no cover - installs without the sample generator
+def starter_corpus_path(settings: Settings) -> Path:
+    """Where `xinfang init` / `xinfang demo` leave the generated letters the starter model learned from."""
+    return settings.models_root / STARTER_CORPUS
+
+
+def write_starter_corpus(settings: Settings, records: list[dict]) -> None:
+    """Keep the letters the starter learned from, so retraining can mix them in while an office has few."""
+    path = starter_corpus_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for record in records[:BASE_SIZE]:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def base_records(settings: Settings) -> list[dict]:
+    """The starter corpus, read from the data directory (the classifier never runs the sample generator)."""
+    path = starter_corpus_path(settings)
+    if not path.exists():
         return []
-    return list(generate_letters(BASE_SIZE, BASE_SEED))
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()][:BASE_SIZE]
 
 
 def retrain(settings: Settings, base: list[dict] | None = None, force: bool = False) -> dict:
@@ -74,7 +86,7 @@ def retrain(settings: Settings, base: list[dict] | None = None, force: bool = Fa
     confirmed = confirmed_records(settings)
     held = [r for r in confirmed if r["id"] % 5 == 0]
     train = [r for r in confirmed if r["id"] % 5 != 0]
-    records = (base_records() if base is None else base) + train * CONFIRMED_WEIGHT
+    records = (base_records(settings) if base is None else base) + train * CONFIRMED_WEIGHT
     version = new_version_id()
     out = settings.models_root / version
     # holdout=0: the comparison below uses the held-out confirmed letters, not a split of the base set
@@ -114,9 +126,6 @@ def _current_metrics(settings: Settings, held: list[dict]) -> tuple[dict | None,
 
 
 def _record_comparison(out: Path, new: dict, old: dict | None, promoted: bool, why: str) -> None:
-    import json
-
-    from classifier.persist import META_FILE
 
     meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
     summary = {h: {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"]} for h, m in new.get("heads", {}).items()}
@@ -124,29 +133,3 @@ def _record_comparison(out: Path, new: dict, old: dict | None, promoted: bool, w
         h: {"accuracy": m["accuracy"]} for h, m in (old or {}).get("heads", {}).items()},
         "promoted": promoted, "reason": why}
     (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def retrain_job(schedule: bool = True) -> dict:
-    """rq entry point; schedules its next run when a retrain interval is configured."""
-    settings = load_settings()
-    result = retrain(settings)
-    hours = float(os.environ.get("XINFANG_RETRAIN_HOURS", "24"))
-    if schedule and hours > 0:
-        schedule_retrain(settings, timedelta(hours=hours))
-    return result
-
-
-def enqueue_retrain(settings: Settings) -> str:
-    from intake.jobs import get_queue
-
-    job = get_queue(settings).enqueue(retrain_job, False, job_timeout=3600, description="retrain classifier")
-    return job.id
-
-
-def schedule_retrain(settings: Settings, delay: timedelta) -> str:
-    """Queue the next scheduled run (one at a time: a fixed job id replaces an earlier schedule)."""
-    from intake.jobs import get_queue
-
-    job = get_queue(settings).enqueue_in(delay, retrain_job, True, job_id=SCHEDULED_JOB_ID, job_timeout=3600,
-                                         description="scheduled classifier retrain")
-    return job.id

@@ -18,7 +18,7 @@ from pathlib import Path
 import jieba
 from jieba import finalseg
 
-from classifier.routing_table import load_office
+from xinfang.classifier.routing_table import load_office
 
 PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
 

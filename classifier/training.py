@@ -7,15 +7,15 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from classifier.features import Featurizer, letter_tokens
-from classifier.metrics import (
+from xinfang.classifier.features import Featurizer, letter_tokens
+from xinfang.classifier.metrics import (
     abstain_curve,
     classification_report,
     expected_calibration_error,
     reliability_table,
 )
-from classifier.model import HEADS, Router
-from classifier.persist import save_model
+from xinfang.classifier.model import HEADS, Router
+from xinfang.classifier.persist import save_model
 
 HOLDOUT_SHARE = 0.2
 

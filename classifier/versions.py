@@ -13,8 +13,8 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from classifier.persist import META_FILE, read_meta
-from xinfang.errors import NotFoundError
+from xinfang.classifier.persist import META_FILE, read_meta
+from xinfang.core.errors import NotFoundError
 
 HISTORY = "promotions.json"
 

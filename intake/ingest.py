@@ -16,10 +16,10 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.filetypes import JSONL, TEXT, decode_text, sniff
-from intake.storage import OriginalStore
-from models import Letter, Status, StoredFile, record
-from xinfang.config import Settings
+from xinfang.core.config import Settings
+from xinfang.intake.filetypes import JSONL, TEXT, decode_text, sniff
+from xinfang.intake.storage import OriginalStore
+from xinfang.models import Letter, Status, StoredFile, record
 
 ONLINE = "网上信访"
 MAIL = "来信"

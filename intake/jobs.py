@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from functools import lru_cache
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, Retry, get_current_job
 
-from xinfang.config import Settings, load_settings
-from xinfang.errors import ServiceUnavailableError
+from xinfang.classifier.retrain import retrain
+from xinfang.core.config import Settings, load_settings
+from xinfang.core.errors import ServiceUnavailableError
+
+SCHEDULED_RETRAIN_JOB_ID = "xinfang-retrain-scheduled"
 
 
 @lru_cache(maxsize=4)
@@ -38,8 +43,8 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
     """
     from sqlalchemy import select, update
 
-    from models import Letter, Status, record
-    from models.db import session_scope
+    from xinfang.models import Letter, Status, record
+    from xinfang.models.db import session_scope
 
     with session_scope(settings.database_url) as session:
         attempts = session.scalar(select(Letter.attempts).where(Letter.id == letter_id)) or 0
@@ -64,8 +69,8 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
 
 def process_letter_job(letter_id: int) -> str:
     """Entry point rq imports by name in the worker process; holds the letter's lock while it runs."""
-    from intake import locks
-    from intake.pipeline import process_letter
+    from xinfang.intake import locks
+    from xinfang.intake.pipeline import process_letter
 
     settings = load_settings()
     job = get_current_job()
@@ -75,3 +80,25 @@ def process_letter_job(letter_id: int) -> str:
         if not mine:
             return "skipped: another job is processing this letter"
         return process_letter(settings, letter_id, job.id if job else None)
+
+
+def retrain_job(schedule: bool = True) -> dict:
+    """rq entry point; schedules its next run when a retrain interval is configured."""
+    settings = load_settings()
+    result = retrain(settings)
+    hours = float(os.environ.get("XINFANG_RETRAIN_HOURS", "24"))
+    if schedule and hours > 0:
+        schedule_retrain(settings, timedelta(hours=hours))
+    return result
+
+
+def enqueue_retrain(settings: Settings) -> str:
+    job = get_queue(settings).enqueue(retrain_job, False, job_timeout=3600, description="retrain classifier")
+    return job.id
+
+
+def schedule_retrain(settings: Settings, delay: timedelta) -> str:
+    """Queue the next scheduled run (one at a time: a fixed job id replaces an earlier schedule)."""
+    job = get_queue(settings).enqueue_in(delay, retrain_job, True, job_id=SCHEDULED_RETRAIN_JOB_ID,
+                                         job_timeout=3600, description="scheduled classifier retrain")
+    return job.id

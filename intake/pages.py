@@ -15,14 +15,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from intake.filetypes import IMAGE_TYPES, PDF
-from xinfang.errors import (
+from xinfang.core.errors import (
     CorruptFileError,
     EncryptedPdfError,
     ImageTooLargeError,
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from xinfang.intake.filetypes import IMAGE_TYPES, PDF
 
 # What a damaged image makes Pillow's decoders raise (they are not consistent about it).
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, AttributeError, EOFError, IndexError, TypeError, struct.error)

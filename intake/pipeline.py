@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from intake.ocr.base import OcrPage
-from intake.stages import classify_letter, detect_repeats, extract, read_pages, split_pages
-from models import Letter, Status, record
-from models.db import session_scope
-from xinfang.config import Settings
-from xinfang.errors import NoTextFoundError, XinfangError
+from xinfang.core.config import Settings
+from xinfang.core.errors import NoTextFoundError, XinfangError
+from xinfang.intake.ocr.base import OcrPage
+from xinfang.intake.stages import classify_letter, detect_repeats, extract, read_pages, split_pages
+from xinfang.models import Letter, Status, record
+from xinfang.models.db import session_scope
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select, update
 
-from intake import locks
-from intake.jobs import enqueue_letter, redis_connection
-from models import Letter, Status, record
-from models.db import session_scope
-from xinfang.config import Settings
+from xinfang.core.config import Settings
+from xinfang.intake import locks
+from xinfang.intake.jobs import enqueue_letter, redis_connection
+from xinfang.models import Letter, Status, record
+from xinfang.models.db import session_scope
 
 LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 # A letter changed more recently than this may still be on its way into the queue; leave it alone.

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
-from intake.pages import Page, PageLimits, iter_pages
-from models import Letter, RepeatLink, Status, Suggestion, record
-from xinfang.config import Settings
-from xinfang.errors import EmptyFileError, ModelError
+from xinfang.core.config import Settings
+from xinfang.core.errors import EmptyFileError, ModelError
+from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
+from xinfang.intake.pages import Page, PageLimits, iter_pages
+from xinfang.models import Letter, RepeatLink, Status, Suggestion, record
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
 
 def read_page(page: Page, engine: OcrEngine) -> OcrPage:
     """A PDF's real text layer as it is; a blank sheet without OCR; anything else preprocessed and OCR'd."""
-    from intake.preprocess import is_blank, preprocess
+    from xinfang.intake.preprocess import is_blank, preprocess
 
     if page.text_layer is not None:
         lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines() if text.strip()]
@@ -54,8 +54,8 @@ def read_page(page: Page, engine: OcrEngine) -> OcrPage:
 
 def split_pages(session: Session, settings: Settings, letter: Letter, pages: list[OcrPage]) -> list[int]:
     """Cut a batch scan into letters; this letter keeps the first, new letters get the others."""
-    from intake.jobs import enqueue_letter
-    from intake.split import split_batch
+    from xinfang.intake.jobs import enqueue_letter
+    from xinfang.intake.split import split_batch
 
     groups = split_batch([page.text for page in pages])
     if len(groups) <= 1:
@@ -86,7 +86,7 @@ def split_pages(session: Session, settings: Settings, letter: Letter, pages: lis
 
 @lru_cache(maxsize=2)
 def _places(path: str) -> object | None:
-    from intake.fields.places import Places
+    from xinfang.intake.fields.places import Places
 
     return Places.from_file(Path(path)) if Path(path).exists() else None
 
@@ -97,8 +97,8 @@ def places_path(settings: Settings) -> Path:
 
 
 def extract(settings: Settings, letter: Letter) -> None:
-    from intake.fields import extract_fields
-    from intake.normalize import normalize_text
+    from xinfang.intake.fields import extract_fields
+    from xinfang.intake.normalize import normalize_text
 
     letter.text = normalize_text(letter.ocr_text or "")
     fields = extract_fields(letter.text, _places(str(places_path(settings))))
@@ -119,7 +119,7 @@ _model_cache: dict[str, tuple[float, object]] = {}
 
 def current_model(settings: Settings) -> object | None:
     """The promoted model, reloaded when its directory changes (a retrain promotes a new one)."""
-    from classifier.persist import ModelMismatchError, load_model
+    from xinfang.classifier.persist import ModelMismatchError, load_model
 
     meta = settings.model_dir / "meta.json"
     if not settings.model_dir.exists():
@@ -158,7 +158,7 @@ def classify_letter(session: Session, settings: Settings, letter: Letter) -> Non
 
 
 def detect_repeats(session: Session, letter: Letter) -> None:
-    from classifier.repeats.service import find_repeats, index_letter
+    from xinfang.matching.service import find_repeats, index_letter
 
     session.flush()
     for decision in find_repeats(session, letter):

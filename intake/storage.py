@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from xinfang.errors import EmptyFileError, TooLargeFileError
+from xinfang.core.errors import EmptyFileError, TooLargeFileError
 
 CHUNK = 1024 * 1024
 

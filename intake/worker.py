@@ -18,9 +18,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker
 
-from intake import locks
-from intake.jobs import get_queue, redis_connection
-from xinfang.config import Settings, load_settings
+from xinfang.core.config import Settings, load_settings
+from xinfang.intake import locks
+from xinfang.intake.jobs import get_queue, redis_connection
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class LetterWorker(Worker):
 
 def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
     """Requeue lost letters; one worker at a time does it (a short Redis lock)."""
-    from intake.recovery import requeue_stranded
+    from xinfang.intake.recovery import requeue_stranded
 
     lock = SWEEP_LOCK.format(queue=settings.queue_name)
     if not connection.set(lock, "1", nx=True, ex=max(MAINTENANCE_SECONDS - 5, 5)):

@@ -1,14 +1,20 @@
 """The data model: SQLAlchemy 2 ORM tables, sessions and migrations."""
 
-from models.audit import AuditEvent, record
-from models.base import Base
-from models.files import StoredFile
-from models.letters import Letter, Status
-from models.repeat_index import RepeatBand, RepeatKey, RepeatMatterGroup, RepeatPetitioner, RepeatSignature  # noqa: F401
-from models.repeats import RepeatLink
-from models.reviews import Review
-from models.suggestions import Suggestion
-from models.users import Role, User
+from xinfang.models.audit import AuditEvent, record
+from xinfang.models.base import Base
+from xinfang.models.files import StoredFile
+from xinfang.models.letters import Letter, Status
+from xinfang.models.repeat_index import (  # noqa: F401
+           RepeatBand,
+           RepeatKey,
+           RepeatMatterGroup,
+           RepeatPetitioner,
+           RepeatSignature,
+)
+from xinfang.models.repeats import RepeatLink
+from xinfang.models.reviews import Review
+from xinfang.models.suggestions import Suggestion
+from xinfang.models.users import Role, User
 
 __all__ = ["AuditEvent", "Base", "Letter", "RepeatLink", "Review", "Role", "Status", "StoredFile",
            "Suggestion", "User", "record"]

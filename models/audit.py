@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, utcnow
+from xinfang.models.base import Base, utcnow
 
 
 class AuditEvent(Base):

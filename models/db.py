@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinfang.errors import ServiceUnavailableError
+from xinfang.core.errors import ServiceUnavailableError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

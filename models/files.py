@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from xinfang.models.base import Base, utcnow
 
 
 class StoredFile(Base):

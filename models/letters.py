@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
-from models.files import StoredFile
+from xinfang.models.base import Base, utcnow
+from xinfang.models.files import StoredFile
 
 
 class Status(StrEnum):

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from xinfang.models.base import Base, utcnow
 
 
 class RepeatPetitioner(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from xinfang.models.base import Base, utcnow
 
 
 class Suggestion(Base):

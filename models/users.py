@@ -9,7 +9,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.base import Base, utcnow
+from xinfang.models.base import Base, utcnow
 
 
 class Role(StrEnum):

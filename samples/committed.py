@@ -13,10 +13,10 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from samples.export import batch_entry, scan_entry, text_entry, write_index
-from samples.generate import Generator
-from samples.render.scan import KINDS, QUALITIES
-from samples.vocab import SUBS
+from xinfang.samples.export import batch_entry, scan_entry, text_entry, write_index
+from xinfang.samples.generate import Generator
+from xinfang.samples.render.scan import KINDS, QUALITIES
+from xinfang.samples.vocab import SUBS
 
 SEED = 20261123
 PURPOSES = ("求决", "申诉", "意见建议", "揭发控告", "咨询")

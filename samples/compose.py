@@ -11,9 +11,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from samples import phrasing as P
-from samples.matter import fill
-from samples.people import write_id, write_phone
+from xinfang.samples import phrasing as P
+from xinfang.samples.matter import fill
+from xinfang.samples.people import write_id, write_phone
 
 ID_LABELS = ("身份证号：", "身份证号码：", "身份证：", "公民身份号码：", "身份证号码是")
 PHONE_LABELS = ("电话：", "联系电话：", "手机：", "手机号", "联系方式：", "电话")

@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-from samples.render.scan import KINDS, QUALITIES, blank_page, render_letter, save_batch, save_pages
+from xinfang.samples.render.scan import KINDS, QUALITIES, blank_page, render_letter, save_batch, save_pages
 
 TRUTH_KEYS = ("text", "title", "category", "subcategory", "purpose", "department", "township", "village",
               "petitioner", "cosigners", "anonymous", "urgent", "accused", "date_written", "received", "repeat_of",

@@ -12,11 +12,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from samples.compose import Writer, compose
-from samples.matter import make_matter
-from samples.people import make_person, pick_place, pick_style
-from samples.phrasing import vary
-from samples.vocab import Sub
+from xinfang.samples.compose import Writer, compose
+from xinfang.samples.matter import make_matter
+from xinfang.samples.people import make_person, pick_place, pick_style
+from xinfang.samples.phrasing import vary
+from xinfang.samples.vocab import Sub
 
 START = date(2023, 1, 1)
 SPAN_DAYS = 730

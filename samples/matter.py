@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 import re
 
-from samples.people import make_cadre, make_name
-from samples.vocab import SUBS, Sub
+from xinfang.samples.people import make_cadre, make_name
+from xinfang.samples.vocab import SUBS, Sub
 
 TRADE_NAMES = ("鑫源", "宏达", "恒通", "金鼎", "瑞丰", "华盛", "永兴", "天成", "博远", "汇丰", "隆昌", "泰和", "盛世",
                "昌盛", "嘉禾", "中鑫", "福源", "腾飞", "东升", "润泽", "正大", "兴旺", "远航", "合力")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests import services
-from xinfang.config import Settings
+from xinfang.core.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,7 +31,7 @@ def make_settings(data_dir: Path, database_url: str | None = None, redis_url: st
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Embedded defaults (SQLite file) on a temporary data directory; Redis is not touched."""
-    from models.db import upgrade
+    from xinfang.models.db import upgrade
 
     result = make_settings(tmp_path / "var")
     upgrade(result.database_url)
@@ -119,8 +119,8 @@ def wait_for(predicate, timeout: float = 180, interval: float = 0.5, message: st
 @pytest.fixture(scope="session")
 def starter_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small classifier trained once per test session from generated letters."""
-    from classifier.training import train_from_records
-    from samples.generate import generate_letters
+    from xinfang.classifier.training import train_from_records
+    from xinfang.samples.generate import generate_letters
 
     out = tmp_path_factory.mktemp("model") / "current"
     train_from_records(generate_letters(800, 7), out)
@@ -140,7 +140,7 @@ def artifacts() -> Path:
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """The same test on the embedded SQLite file and on a throwaway PostgreSQL database."""
-    from models.db import upgrade
+    from xinfang.models.db import upgrade
 
     if request.param == "postgres":
         url = request.getfixturevalue("postgres_url")

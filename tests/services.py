@@ -55,7 +55,7 @@ def postgres_database() -> Iterator[str]:
     try:
         yield url
     finally:
-        from models.db import get_engine
+        from xinfang.models.db import get_engine
 
         get_engine(url).dispose()
         with admin.connect() as conn:

@@ -10,13 +10,13 @@ import time
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Letter, Review, Status, User
-from models.db import session_scope
+from bench.synthetic import link_repeat, make_letter
 from tests.conftest import ROOT, settings_env
 from tests.webutil import add_user, csrf_token, login
-from web import create_app
-from web.synthetic import link_repeat, make_letter
-from web.tokens import make_token, read_token
+from xinfang.models import AuditEvent, Letter, Review, Status, User
+from xinfang.models.db import session_scope
+from xinfang.web import create_app
+from xinfang.web.tokens import make_token, read_token
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Login, roles and CSRF on the real app with the embedded database."""
 
-from models import User
-from models.db import session_scope
 from tests.webutil import add_user, csrf_token, login
-from web import create_app
+from xinfang.models import User
+from xinfang.models.db import session_scope
+from xinfang.web import create_app
 
 
 def test_login_requires_the_right_password_and_stores_only_a_hash(settings):

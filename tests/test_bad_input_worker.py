@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from intake.ingest import ingest_path
-from intake.jobs import enqueue_letter
-from models import Letter, Status
-from models.db import session_scope
 from tests.conftest import WorkerProcess, wait_for
 from tests.services import tesseract_available
 from tests.test_pages import _encrypted_pdf, _png_bomb
+from xinfang.intake.ingest import ingest_path
+from xinfang.intake.jobs import enqueue_letter
+from xinfang.models import Letter, Status
+from xinfang.models.db import session_scope
 
 pytestmark = [pytest.mark.redis, pytest.mark.ocr, pytest.mark.slow]
 

@@ -6,17 +6,17 @@ import re
 
 import pytest
 
-from samples import letters_dir, load_index
 from tests.conftest import WebServer, WorkerProcess, install_model, make_settings
 from tests.services import tesseract_available
 from tests.webutil import add_user
+from xinfang.samples import letters_dir, load_index
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.ocr, pytest.mark.slow]
 
 
 @pytest.fixture
 def live(tmp_path, redis_url, starter_model_dir):
-    from models.db import upgrade
+    from xinfang.models.db import upgrade
 
     tesseract_available()
     settings = make_settings(tmp_path / "var", redis_url=redis_url)

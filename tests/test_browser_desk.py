@@ -9,17 +9,17 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from models.db import session_scope
+from bench.synthetic import link_repeat, make_letter
 from tests.conftest import WebServer, WorkerProcess, make_settings
 from tests.webutil import add_user
-from web.synthetic import link_repeat, make_letter
+from xinfang.models.db import session_scope
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
 def site(tmp_path):
-    from models.db import upgrade
+    from xinfang.models.db import upgrade
 
     settings = make_settings(tmp_path / "var")
     upgrade(settings.database_url)

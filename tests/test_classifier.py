@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from classifier.persist import META_FILE, ModelMismatchError, load_model
-from classifier.routing_table import load_office
-from classifier.training import train_from_records
+from xinfang.classifier.persist import META_FILE, ModelMismatchError, load_model
+from xinfang.classifier.routing_table import load_office
+from xinfang.classifier.training import train_from_records
 
 HANDMADE = [
     {"text": "小区楼下的烧烤店油烟太大，晚上噪音扰民，请环保部门处理。", "category": "环境保护",
@@ -31,7 +31,7 @@ def model(starter_model_dir: Path) -> object:
 
 @pytest.fixture(scope="module")
 def sample():  # noqa: ANN201
-    from samples.generate import generate_letters
+    from xinfang.samples.generate import generate_letters
 
     return generate_letters(40, 99)
 
@@ -133,9 +133,9 @@ def test_replaced_model_file_is_refused(starter_model_dir: Path, tmp_path: Path)
 
 
 def test_stage_reports_mismatch_as_model_error(starter_model_dir: Path, tmp_path: Path) -> None:
-    from intake.stages import current_model
     from tests.conftest import make_settings
-    from xinfang.errors import ModelError
+    from xinfang.core.errors import ModelError
+    from xinfang.intake.stages import current_model
 
     settings = make_settings(tmp_path / "var")
     shutil.copytree(starter_model_dir, settings.model_dir)
@@ -153,7 +153,7 @@ EDGE_TEXTS = ["", " ", "a", "的", "abc DEF 123", "\r\n信访\r\n", "我叫李�
 def test_fast_segmentation_equals_jieba(sample: list[dict]) -> None:
     import jieba
 
-    from classifier.segment import _plain, _prepare_jieba, cut
+    from xinfang.classifier.segment import _plain, _prepare_jieba, cut
 
     _prepare_jieba()
     texts = [r["text"] for r in sample] + EDGE_TEXTS
@@ -166,7 +166,7 @@ def test_features_equal_scikit_learn_tfidf(sample: list[dict]) -> None:
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from classifier.features import Featurizer
+    from xinfang.classifier.features import Featurizer
 
     featurizer = Featurizer(title_weight=1)
     docs = featurizer.documents([r["text"] for r in sample[:30]]) + [

@@ -10,10 +10,10 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from models import User
-from models.db import session_scope
 from tests.conftest import ROOT, WorkerProcess, install_model, settings_env
-from xinfang.records import EXPORT_FIELDS
+from xinfang.models import User
+from xinfang.models.db import session_scope
+from xinfang.web.records import EXPORT_FIELDS
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from xinfang.deadlines import add_days, routing_deadline
+from xinfang.core.deadlines import add_days, routing_deadline
 
 
 def test_calendar_days():

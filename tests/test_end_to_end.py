@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Letter, Status
-from models.db import session_scope
-from samples import letters_dir, load_index
 from tests.conftest import WorkerProcess, install_model, wait_for
 from tests.services import tesseract_available
 from tests.webutil import add_user, csrf_token, login
-from web import create_app
+from xinfang.models import AuditEvent, Letter, Status
+from xinfang.models.db import session_scope
+from xinfang.samples import letters_dir, load_index
+from xinfang.web import create_app
 
 pytestmark = [pytest.mark.redis, pytest.mark.ocr, pytest.mark.slow]
 

@@ -19,12 +19,12 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
-from intake.ingest import ingest_stream
-from intake.jobs import enqueue_letter
-from models import AuditEvent, Letter, Status
-from models.db import session_scope, upgrade
 from tests.conftest import WorkerProcess, free_port, make_settings, wait_for
 from tests.services import tesseract_available
+from xinfang.intake.ingest import ingest_stream
+from xinfang.intake.jobs import enqueue_letter
+from xinfang.models import AuditEvent, Letter, Status
+from xinfang.models.db import session_scope, upgrade
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -42,7 +42,7 @@ def _review_events(session, letter_id: int) -> int:
 
 
 def _assert_exactly_once(settings, letter_ids: list[int]) -> None:
-    from models import Suggestion
+    from xinfang.models import Suggestion
 
     with session_scope(settings.database_url) as session:
         for letter_id in letter_ids:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from intake import idcard
-from intake.fields import Places, extract_fields
-from intake.fields.dates import cn_int, find_dates
-from intake.fields.money import amount_field
-from intake.normalize import normalize_text
+from xinfang.core import idcard
+from xinfang.intake.fields import Places, extract_fields
+from xinfang.intake.fields.dates import cn_int, find_dates
+from xinfang.intake.fields.money import amount_field
+from xinfang.intake.normalize import normalize_text
 
 PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
 ID = idcard.make("371523", date(1980, 4, 23), 569)  # 371523198004235695

@@ -1,6 +1,6 @@
 import pytest
 
-from intake.filetypes import decode_text, sniff
+from xinfang.intake.filetypes import decode_text, sniff
 
 
 @pytest.mark.parametrize(("head", "expected"), [

@@ -1,6 +1,6 @@
 from datetime import date
 
-from intake import idcard
+from xinfang.core import idcard
 
 
 def test_check_digit_from_the_standard_example():

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
-from intake.ingest import ingest_stream
-from models import AuditEvent, Letter, Status, StoredFile
-from models.db import session_scope
+from xinfang.intake.ingest import ingest_stream
+from xinfang.models import AuditEvent, Letter, Status, StoredFile
+from xinfang.models.db import session_scope
 
 
 def _clean(session):

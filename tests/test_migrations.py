@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from models import Base
-from models.db import get_engine
-from xinfang.config import Settings
+from xinfang.core.config import Settings
+from xinfang.models import Base
+from xinfang.models.db import get_engine
 
 # Indexes with an expression (urgent DESC): SQLAlchemy cannot reflect them, so autogenerate sees a phantom diff.
 EXPRESSION_INDEXES = {"ix_letters_queue"}

@@ -1,6 +1,6 @@
 """normalize_text: the OCR damage it must undo, and the structure it must keep."""
 
-from intake.normalize import normalize_text
+from xinfang.intake.normalize import normalize_text
 
 
 def test_fullwidth_digits_and_ascii_punctuation_between_chinese():

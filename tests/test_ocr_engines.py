@@ -9,10 +9,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
-from intake.ocr import OcrLine, get_engine
-from intake.ocr.auto import AutoEngine
-from intake.ocr.base import OcrPage
-from intake.ocr.rapid import merge_lines
+from xinfang.intake.ocr import OcrLine, get_engine
+from xinfang.intake.ocr.auto import AutoEngine
+from xinfang.intake.ocr.base import OcrPage
+from xinfang.intake.ocr.rapid import merge_lines
 
 pytestmark = pytest.mark.ocr
 
@@ -87,7 +87,7 @@ def test_unknown_engine_name_is_refused():
 
 
 def test_tesseract_word_joining_restores_chinese_spacing_and_punctuation():
-    from intake.ocr.tesseract import join_words
+    from xinfang.intake.ocr.tesseract import join_words
 
     assert join_words(["信访人", ":", "覃富贵"]) == "信访人：覃富贵"
     assert join_words(["电话", "139", ",", "住址"]) == "电话139，住址"
@@ -127,7 +127,7 @@ def test_merge_lines_does_not_chain_lines_of_a_tilted_page():
 
 
 def test_rapidocr_boxes_are_in_page_pixels_when_detection_runs_on_a_shrunk_copy():
-    from intake.ocr.rapid import RapidOcrEngine
+    from xinfang.intake.ocr.rapid import RapidOcrEngine
 
     small = page()
     big = Image.new("L", (2600, 3600), 255)  # long side 3x the detection size: detection sees a 1/3 copy

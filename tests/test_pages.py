@@ -11,15 +11,15 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from intake.filetypes import sniff
-from intake.pages import PageLimits, count_pages, iter_pages
-from xinfang.errors import (
+from xinfang.core.errors import (
     CorruptFileError,
     EncryptedPdfError,
     ImageTooLargeError,
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from xinfang.intake.filetypes import sniff
+from xinfang.intake.pages import PageLimits, count_pages, iter_pages
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LIMITS = PageLimits(max_pages=20, max_pixels=40_000_000, dpi=150)

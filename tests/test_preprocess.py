@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from intake.preprocess import (
+from xinfang.intake.preprocess import (
     MAX_LONG_SIDE,
     MIN_LONG_SIDE,
     binarise,
@@ -78,7 +78,7 @@ def test_binarise_gives_two_levels_with_text_black():
 def test_preprocessing_lowers_the_error_on_a_tilted_bordered_scan():
     from rapidfuzz.distance import Levenshtein
 
-    from intake.ocr import get_engine
+    from xinfang.intake.ocr import get_engine
 
     truth = TEXT[: (1240 - 200) // 38 * 8]  # the eight lines inside the crop
     page = letter().crop((0, 0, 1240, 600)).rotate(6, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
@@ -106,7 +106,7 @@ def shaded(page: Image.Image, darkest: float = 0.5) -> Image.Image:
 def test_flatten_turns_unevenly_lit_paper_white_and_keeps_the_ink():
     import numpy as np
 
-    from intake.preprocess import flatten_background
+    from xinfang.intake.preprocess import flatten_background
 
     clean = letter()
     paper, ink = np.asarray(clean) == 255, np.asarray(clean) < 128
@@ -124,8 +124,8 @@ def test_tesseract_reads_a_heavily_degraded_committed_scan_after_preprocessing()
 
     from rapidfuzz.distance import Levenshtein
 
-    from intake.ocr import get_engine
-    from samples import letters_dir, load_index
+    from xinfang.intake.ocr import get_engine
+    from xinfang.samples import letters_dir, load_index
 
     entry = next((e for e in load_index() if e["id"] == "S0015"), None)
     if entry is None or entry["quality"] != "heavy":

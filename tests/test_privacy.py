@@ -1,5 +1,5 @@
-from models import Letter, Suggestion, User
-from xinfang.privacy import can_view, mask_id_number, mask_phone, unit_matches
+from xinfang.core.privacy import can_view, mask_id_number, mask_phone, unit_matches
+from xinfang.models import Letter, Suggestion, User
 
 
 def test_masks_keep_only_what_identifies_the_record_for_a_clerk():

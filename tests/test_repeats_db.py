@@ -6,18 +6,24 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from classifier.repeats.service import export_fields, find_repeats, index_letter, reindex
-from models import Letter, RepeatLink, Status
-from models.db import session_scope
-from models.repeat_index import RepeatBand, RepeatKey, RepeatMatterGroup, RepeatPetitioner, RepeatSignature
 from tests.test_repeats_unit import FACTORY, FACTORY_REWORDED, ID, WAGES, fields
+from xinfang.matching.service import export_fields, find_repeats, index_letter, reindex
+from xinfang.models import Letter, RepeatLink, Status
+from xinfang.models.db import session_scope
+from xinfang.models.repeat_index import (
+    RepeatBand,
+    RepeatKey,
+    RepeatMatterGroup,
+    RepeatPetitioner,
+    RepeatSignature,
+)
 
 
 def fresh(url):
     """The PostgreSQL database is shared by this module's tests: start each from no letters."""
     from sqlalchemy import delete
 
-    from classifier.repeats.store import clear
+    from xinfang.matching.store import clear
 
     with session_scope(url) as session:
         clear(session)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.repeats.evaluate import run, score
+from bench.repeats_eval import run, score
 
 pytestmark = pytest.mark.slow
 
 
 def test_generated_letters_repeats_found_with_high_precision_and_recall(db_settings):
-    from samples.generate import generate_letters
+    from xinfang.samples.generate import generate_letters
 
     records = generate_letters(300, 21)
     ids, _source = run(records, db_settings.database_url, use_extractor=False)

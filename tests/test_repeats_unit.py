@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from classifier.repeats.features import compute
-from classifier.repeats.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
-from classifier.repeats.score import Candidate, decide, same_matter_anchor
-from classifier.repeats.stage import implication
-from classifier.repeats.text import jaccard
-from intake.idcard import make
+from xinfang.core.idcard import make
+from xinfang.matching.features import compute
+from xinfang.matching.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
+from xinfang.matching.score import Candidate, decide, same_matter_anchor
+from xinfang.matching.stage import implication
+from xinfang.matching.text import jaccard
 
 ID = make("371523", date(1968, 3, 5), 123)
 FACTORY = ("我们是柳林镇大王庄村村民。村东头的宏达化工有限公司从2021年起每天夜里排放刺鼻废气，"

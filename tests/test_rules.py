@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.routing_table import load_office
-from classifier.rules import apply_rules
+from xinfang.classifier.routing_table import load_office
+from xinfang.classifier.rules import apply_rules
 
 
 def test_lawsuit_and_police_letters_are_legal() -> None:
@@ -39,7 +39,7 @@ def test_plain_letter_triggers_nothing() -> None:
 
 @pytest.fixture(scope="module")
 def model(starter_model_dir: Path) -> object:
-    from classifier.persist import load_model
+    from xinfang.classifier.persist import load_model
 
     return load_model(starter_model_dir)
 

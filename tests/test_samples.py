@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from intake import idcard
-from samples import letters_dir, load_batches, load_index
-from samples.generate import generate_letters
-from samples.overlap import longest_common_substring, overlap_stats
-from samples.render.scan import KINDS, QUALITIES
+from xinfang.core import idcard
+from xinfang.samples import letters_dir, load_batches, load_index
+from xinfang.samples.generate import generate_letters
+from xinfang.samples.overlap import longest_common_substring, overlap_stats
+from xinfang.samples.render.scan import KINDS, QUALITIES
 
 OFFICE = json.loads((Path(__file__).resolve().parent.parent / "classifier/office/starter.json").read_text("utf-8"))
 PURPOSES = {"求决", "申诉", "意见建议", "揭发控告", "咨询"}
@@ -216,7 +216,7 @@ def test_batches_match_their_pdfs():
 
 
 def test_cli_generates_a_set(tmp_path):
-    from samples.cli import samples_group
+    from xinfang.commands.samples import samples_group
 
     result = CliRunner().invoke(samples_group, ["generate", "--count", "40", "--seed", "9", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output

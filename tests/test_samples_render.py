@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from samples import letters_dir, load_index
-from samples.generate import generate_letters
-from samples.render.page import PageStyle, render_pages, wrap
-from samples.render.scan import KINDS, render_letter, save_pages
 from tests.services import tesseract_available
+from xinfang.samples import letters_dir, load_index
+from xinfang.samples.generate import generate_letters
+from xinfang.samples.render.page import PageStyle, render_pages, wrap
+from xinfang.samples.render.scan import KINDS, render_letter, save_pages
 
 
 def normalise(text: str) -> str:
@@ -35,7 +35,7 @@ def test_pages_are_a4_at_the_requested_dpi():
 
 
 def test_wrapping_keeps_every_character_and_breaks_long_paragraphs():
-    from samples.render.fonts import load
+    from xinfang.samples.render.fonts import load
 
     text = "我们村的路坏了，" * 30 + "\n此致敬礼"
     lines = wrap(text, load("printed", 33), 1300)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from intake.split import closes_letter, opens_letter, page_number, split_batch
+from xinfang.intake.split import closes_letter, opens_letter, page_number, split_batch
 
 A1 = "尊敬的县信访局领导：\n我是清河镇东关村村民张三，反映村道年久失修的问题。\n道路坑洼，雨天无法通行。"
 A2 = "去年我们多次向村委会反映，至今没有答复。\n恳请领导重视。\n此致\n敬礼\n信访人：张三\n2023年3月5日"
@@ -71,9 +71,9 @@ def _render(lines: list[str]):  # noqa: ANN202
 @pytest.mark.slow
 def test_a_rendered_batch_pdf_is_cut_into_its_letters(tmp_path):
     """Five letters' worth of pages scanned as one PDF, with a blank separator sheet, through real OCR."""
-    from intake.ocr import get_engine
-    from intake.pages import PageLimits, iter_pages
-    from intake.stages import read_page
+    from xinfang.intake.ocr import get_engine
+    from xinfang.intake.pages import PageLimits, iter_pages
+    from xinfang.intake.stages import read_page
 
     pages = [_render(A1.splitlines()), _render(A2.splitlines()), _render([]), _render(B1.splitlines()),
              _render(C1.splitlines()), _render(C2.splitlines())]
@@ -89,10 +89,10 @@ def test_a_rendered_batch_pdf_is_cut_into_its_letters(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("batch", ["B01.pdf", "B02.pdf"])
 def test_committed_batch_scans_split_into_their_letters(batch):
-    from intake.ocr import get_engine
-    from intake.pages import PageLimits, iter_pages
-    from intake.stages import read_page
-    from samples import letters_dir, load_batches
+    from xinfang.intake.ocr import get_engine
+    from xinfang.intake.pages import PageLimits, iter_pages
+    from xinfang.intake.stages import read_page
+    from xinfang.samples import letters_dir, load_batches
 
     entry = next((b for b in load_batches() if b["file"] == batch), None)
     if entry is None:
@@ -105,7 +105,7 @@ def test_committed_batch_scans_split_into_their_letters(batch):
 def test_a_noisy_blank_sheet_is_blank_and_a_page_with_one_line_is_not():
     from PIL import Image, ImageDraw, ImageFont
 
-    from intake.preprocess import is_blank
+    from xinfang.intake.preprocess import is_blank
 
     rng = np.random.default_rng(3)
     noise = rng.normal(235, 12, (2339, 1654)).clip(0, 255).astype("uint8")  # grey paper with scanner noise

@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from models import Letter, Status
-from models.db import session_scope
+from bench.synthetic import link_repeat, make_letter
 from tests.webutil import add_user, login
-from web import create_app
-from web.statistics import Period, compute, summary_paragraph
-from web.synthetic import link_repeat, make_letter
+from xinfang.models import Letter, Status
+from xinfang.models.db import session_scope
+from xinfang.web import create_app
+from xinfang.web.statistics import Period, compute, summary_paragraph
 
 START, END = date(2026, 3, 1), date(2026, 3, 31)
 

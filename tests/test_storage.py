@@ -4,8 +4,8 @@ import stat
 
 import pytest
 
-from intake.storage import OriginalStore
-from xinfang.errors import TooLargeFileError
+from xinfang.core.errors import TooLargeFileError
+from xinfang.intake.storage import OriginalStore
 
 
 def test_same_bytes_are_stored_once_and_read_only(tmp_path):

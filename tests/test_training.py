@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from classifier.cli import evaluate_command, train_command
-from classifier.persist import load_model
-from classifier.training import train_from_records
-from classifier.versions import current_version, history, promote, rollback, versions
-from xinfang.config import Settings
-from xinfang.errors import NotFoundError
+from xinfang.classifier.persist import load_model
+from xinfang.classifier.training import train_from_records
+from xinfang.classifier.versions import current_version, history, promote, rollback, versions
+from xinfang.commands.model import evaluate_command, train_command
+from xinfang.core.config import Settings
+from xinfang.core.errors import NotFoundError
 
 ROWS = [("噪音", "晚上工地施工噪音太大，吵得睡不着觉", "环境保护"),
         ("污水", "化工厂往河里偷排污水，河水发臭", "环境保护"),
@@ -64,7 +64,7 @@ def test_pre_segmented_tokens_are_used_as_tokens(tmp_path: Path) -> None:
 
 
 def test_missing_column_is_explained(tmp_path: Path) -> None:
-    from xinfang.errors import BadInputError
+    from xinfang.core.errors import BadInputError
 
     data = tmp_path / "r.csv"
     data.write_text("a,b\n1,2\n", encoding="utf-8")
@@ -93,12 +93,12 @@ def test_promote_and_rollback(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_correction_in_the_review_ui_changes_the_next_model(settings: Settings, starter_model_dir: Path) -> None:
-    from classifier.retrain import retrain
-    from models import Letter, Status
-    from models.db import session_scope
-    from samples.generate import generate_letters
     from tests.webutil import add_user, csrf_token, login
-    from web import create_app
+    from xinfang.classifier.retrain import retrain
+    from xinfang.models import Letter, Status
+    from xinfang.models.db import session_scope
+    from xinfang.samples.generate import generate_letters
+    from xinfang.web import create_app
 
     letters = generate_letters(30, 31)
     with session_scope(settings.database_url) as session:
@@ -147,9 +147,9 @@ def test_retrain_is_scheduled_with_rq(tmp_path: Path, redis_url: str) -> None:
 
     from rq.registry import ScheduledJobRegistry
 
-    from classifier.retrain import SCHEDULED_JOB_ID, enqueue_retrain, retrain_job, schedule_retrain
-    from intake.jobs import get_queue
     from tests.conftest import make_settings
+    from xinfang.intake.jobs import SCHEDULED_RETRAIN_JOB_ID as SCHEDULED_JOB_ID
+    from xinfang.intake.jobs import enqueue_retrain, get_queue, retrain_job, schedule_retrain
 
     settings = make_settings(tmp_path / "var", redis_url=redis_url)
     queue = get_queue(settings)

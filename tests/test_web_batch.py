@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from models import Letter, Status, record
-from models.db import session_scope
+from bench.synthetic import make_letter
 from tests.webutil import add_user, csrf_token, login
-from web import create_app
-from web.synthetic import make_letter
+from xinfang.models import Letter, Status, record
+from xinfang.models.db import session_scope
+from xinfang.web import create_app
 
 
 def test_backlog_counts_throughput_and_time_left(settings):

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Letter, Review, Status
-from models.db import session_scope
+from bench.synthetic import link_repeat, make_letter
 from tests.webutil import add_user, csrf_token, login
-from web import create_app
-from web.synthetic import link_repeat, make_letter
+from xinfang.models import AuditEvent, Letter, Review, Status
+from xinfang.models.db import session_scope
+from xinfang.web import create_app
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import re
 
 from flask.testing import FlaskClient
 
-from models import User
-from models.db import session_scope
-from xinfang.config import Settings
+from xinfang.core.config import Settings
+from xinfang.models import User
+from xinfang.models.db import session_scope
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 

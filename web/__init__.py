@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, g
 
-from xinfang.config import Settings, load_settings
+from xinfang.core.config import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,8 +23,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from web import api, auth, batch, letters, review, stats
-    from web.extensions import csrf, login_manager
+    from xinfang.web import api, auth, batch, letters, review, stats
+    from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(batch.bp)
     csrf.exempt(api.bp)
 
-    from web.filters import register_filters
+    from xinfang.web.filters import register_filters
 
     register_filters(app)
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from flask import abort
 from flask_login import current_user
 
-from models import Letter, record
-from web.extensions import db
-from xinfang.privacy import can_view, mask_id_number, mask_phone, sees_full_identity
+from xinfang.core.privacy import can_view, mask_id_number, mask_phone, sees_full_identity
+from xinfang.models import Letter, record
+from xinfang.web.extensions import db
 
 
 def letter_or_404(letter_id: int) -> Letter:

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from models import Letter, Role, Status, record
-from web.access import letter_or_404, visible
-from web.extensions import csrf, db, settings
-from xinfang.privacy import mask_id_number, mask_phone, sees_full_identity
-from xinfang.records import letter_record
+from xinfang.core.privacy import mask_id_number, mask_phone, sees_full_identity
+from xinfang.models import Letter, Role, Status, record
+from xinfang.web.access import letter_or_404, visible
+from xinfang.web.extensions import csrf, db, settings
+from xinfang.web.records import letter_record
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -58,7 +58,7 @@ def _letter(letter_id: int) -> Letter | tuple[Response, int]:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    from web.openapi import spec
+    from xinfang.web.openapi import spec
 
     return jsonify(spec())
 
@@ -74,9 +74,9 @@ def me() -> Response:
 @login_required
 def upload() -> Any:
     """Store uploaded files (multipart field `files`, repeatable) and queue them."""
-    from intake.ingest import ingest_stream
-    from intake.jobs import enqueue_letter
-    from xinfang.errors import ServiceUnavailableError, XinfangError
+    from xinfang.core.errors import ServiceUnavailableError, XinfangError
+    from xinfang.intake.ingest import ingest_stream
+    from xinfang.intake.jobs import enqueue_letter
 
     if (denied := _require(Role.clerk, Role.reviewer)) is not None:
         return denied
@@ -165,8 +165,8 @@ def _letter_in_review(letter_id: int) -> Any:
 @login_required
 def review(letter_id: int) -> Any:
     """Confirm or correct: JSON {category, purpose, department, is_repeat?, fields?: {key: value}}."""
-    from web.letter_view import EDITABLE
-    from web.review import HEADS, apply_review
+    from xinfang.web.letter_view import EDITABLE
+    from xinfang.web.review import HEADS, apply_review
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
@@ -192,7 +192,7 @@ def review(letter_id: int) -> Any:
 @bp.post("/letters/<int:letter_id>/rescan")
 @login_required
 def rescan(letter_id: int) -> Any:
-    from web.review import send_back
+    from xinfang.web.review import send_back
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
@@ -205,8 +205,8 @@ def rescan(letter_id: int) -> Any:
 @bp.post("/letters/<int:letter_id>/retry")
 @login_required
 def retry(letter_id: int) -> Any:
-    from web.batch import retry_letters
-    from xinfang.errors import ServiceUnavailableError
+    from xinfang.core.errors import ServiceUnavailableError
+    from xinfang.web.batch import retry_letters
 
     if (denied := _require(Role.clerk, Role.reviewer)) is not None:
         return denied
@@ -226,7 +226,7 @@ def retry(letter_id: int) -> Any:
 @login_required
 def queue() -> Any:
     """The review queue with the same filters as the page (query parameters of the same names)."""
-    from web.queue import QueueFilters, count_capped, deadline_of, filtered, ordered, with_relations
+    from xinfang.web.queue import QueueFilters, count_capped, deadline_of, filtered, ordered, with_relations
 
     if (denied := _require(Role.reviewer, Role.supervisor)) is not None:
         return denied
@@ -259,7 +259,7 @@ def queue() -> Any:
 @bp.get("/backlog")
 @login_required
 def backlog() -> Response:
-    from web.batch import backlog_summary
+    from xinfang.web.batch import backlog_summary
 
     return jsonify(backlog_summary())
 
@@ -267,7 +267,7 @@ def backlog() -> Response:
 @bp.get("/stats")
 @login_required
 def stats() -> Any:
-    from web.statistics import as_json, compute, parse_period
+    from xinfang.web.statistics import as_json, compute, parse_period
 
     if (denied := _require(Role.supervisor)) is not None:
         return denied

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from models import User, record
-from web.extensions import db
+from xinfang.models import User, record
+from xinfang.web.extensions import db
 
 bp = Blueprint("auth", __name__)
 

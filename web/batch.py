@@ -14,12 +14,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from intake.jobs import enqueue_letter
-from models import AuditEvent, Letter, Role, Status, record
-from web.access import visible
-from web.auth import role_required
-from web.extensions import db, settings
-from xinfang.errors import ServiceUnavailableError
+from xinfang.core.errors import ServiceUnavailableError
+from xinfang.intake.jobs import enqueue_letter
+from xinfang.models import AuditEvent, Letter, Role, Status, record
+from xinfang.web.access import visible
+from xinfang.web.auth import role_required
+from xinfang.web.extensions import db, settings
 
 bp = Blueprint("batch", __name__)
 
@@ -53,7 +53,7 @@ def backlog_summary() -> dict:
 @bp.get("/batch")
 @login_required
 def index() -> str:
-    from web.letters import ActionForm
+    from xinfang.web.letters import ActionForm
 
     summary = backlog_summary()
     failed = visible(db().scalars(select(Letter).where(Letter.status == Status.failed)

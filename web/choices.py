@@ -13,7 +13,7 @@ STARTER = Path(__file__).resolve().parent.parent / "classifier" / "office" / "st
 def office_choices() -> dict[str, list[str]]:
     """Categories, purposes, departments and forms; the office's own tables when the classifier has them."""
     try:
-        from classifier.routing_table import load_office
+        from xinfang.classifier.routing_table import load_office
 
         office = load_office()
         lists = {"category": list(office.categories), "purpose": list(office.purposes),

@@ -7,9 +7,9 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
-from models import User
-from models.db import get_sessionmaker
-from xinfang.config import Settings
+from xinfang.core.config import Settings
+from xinfang.models import User
+from xinfang.models.db import get_sessionmaker
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -44,7 +44,7 @@ def load_user_from_token(request: Request) -> User | None:
     header = request.headers.get("Authorization", "")
     if not request.path.startswith("/api/") or not header.lower().startswith("bearer "):
         return None
-    from web.tokens import read_token
+    from xinfang.web.tokens import read_token
 
     user_id = read_token(current_app.config["SECRET_KEY"], header[7:].strip())
     if user_id is None:

@@ -18,6 +18,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda s: STATUS_LABELS.get(str(s), str(s)), "status_label")
     app.add_template_filter(lambda s: STAGE_LABELS.get(str(s), str(s)), "stage_label")
     app.add_template_filter(lambda p: "" if p is None else f"{100 * float(p):.0f}%", "pct")
-    from web.access import shown_field
+    from xinfang.web.access import shown_field
 
     app.add_template_global(shown_field, "shown_field")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import Letter
+from xinfang.models import Letter
 
 LOW_LINE = 0.6
 FIELD_LABELS = {
@@ -174,7 +174,7 @@ def repeat_view(letter: Letter, earlier_visible: bool) -> dict | None:
     theirs = (link.earlier.text or link.earlier.ocr_text or "") if earlier_visible else ""
     from sqlalchemy.orm import object_session
 
-    from classifier.repeats.service import export_fields
+    from xinfang.matching.service import export_fields
 
     session = object_session(letter)
     group = export_fields(session, letter)["matter_group"] if session is not None else None

@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from intake.ingest import ingest_stream
-from intake.jobs import enqueue_letter
-from models import AuditEvent, Letter, Role, Status, record
-from web.access import letter_or_404, visible
-from web.auth import role_required
-from web.choices import office_choices
-from web.extensions import db, settings
-from web.page_images import page_png
-from xinfang.errors import ServiceUnavailableError
+from xinfang.core.errors import ServiceUnavailableError
+from xinfang.intake.ingest import ingest_stream
+from xinfang.intake.jobs import enqueue_letter
+from xinfang.models import AuditEvent, Letter, Role, Status, record
+from xinfang.web.access import letter_or_404, visible
+from xinfang.web.auth import role_required
+from xinfang.web.choices import office_choices
+from xinfang.web.extensions import db, settings
+from xinfang.web.page_images import page_png
 
 bp = Blueprint("letters", __name__)
 
@@ -101,11 +101,11 @@ def index() -> str:
 @bp.get("/letters/<int:letter_id>")
 @login_required
 def detail(letter_id: int) -> str:
-    from web.access import shown_field
-    from web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
-    from web.queue import QueueFilters, deadline_of, neighbour
-    from web.review import ReviewForm
-    from xinfang.privacy import can_view
+    from xinfang.core.privacy import can_view
+    from xinfang.web.access import shown_field
+    from xinfang.web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
+    from xinfang.web.queue import QueueFilters, deadline_of, neighbour
+    from xinfang.web.review import ReviewForm
 
     letter = letter_or_404(letter_id)
     record(db(), "viewed", letter_id=letter.id, user_id=current_user.id)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from intake.filetypes import IMAGE_TYPES, PDF
-from intake.pages import PageLimits, iter_pages
-from models import Letter
-from xinfang.config import Settings
-from xinfang.errors import BadInputError
+from xinfang.core.config import Settings
+from xinfang.core.errors import BadInputError
+from xinfang.intake.filetypes import IMAGE_TYPES, PDF
+from xinfang.intake.pages import PageLimits, iter_pages
+from xinfang.models import Letter
 
 VIEW_WIDTH = 1400
 

@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
-from models import Letter, RepeatLink, Status, Suggestion
-from xinfang.config import Settings
-from xinfang.deadlines import Deadline, routing_deadline
+from xinfang.core.config import Settings
+from xinfang.core.deadlines import Deadline, routing_deadline
+from xinfang.models import Letter, RepeatLink, Status, Suggestion
 
 LOW_CONFIDENCE = 0.6
 

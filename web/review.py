@@ -11,13 +11,21 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField
 
-from models import Letter, Review, Role, Status, record
-from web.access import letter_or_404, visible
-from web.auth import role_required
-from web.choices import office_choices
-from web.extensions import db, settings
-from web.letter_view import EDITABLE
-from web.queue import QueueFilters, count_capped, deadline_of, filtered, neighbour, ordered, with_relations
+from xinfang.models import Letter, Review, Role, Status, record
+from xinfang.web.access import letter_or_404, visible
+from xinfang.web.auth import role_required
+from xinfang.web.choices import office_choices
+from xinfang.web.extensions import db, settings
+from xinfang.web.letter_view import EDITABLE
+from xinfang.web.queue import (
+    QueueFilters,
+    count_capped,
+    deadline_of,
+    filtered,
+    neighbour,
+    ordered,
+    with_relations,
+)
 
 bp = Blueprint("review", __name__)
 

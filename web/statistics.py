@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import Letter, RepeatLink, Status, Suggestion
-from xinfang.deadlines import routing_deadline
+from xinfang.core.deadlines import routing_deadline
+from xinfang.models import Letter, RepeatLink, Status, Suggestion
 
 COLLECTIVE_SIGNERS = 5
 DIMENSIONS = {"form": "信访形式", "purpose": "信访目的", "category": "内容分类", "department": "责任单位",

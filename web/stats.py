@@ -8,10 +8,10 @@ import io
 from flask import Blueprint, render_template, request, send_file
 from werkzeug.wrappers import Response
 
-from models import Role
-from web.auth import role_required
-from web.extensions import db, settings
-from web.statistics import DIMENSIONS, Stats, compute, parse_period, summary_paragraph
+from xinfang.models import Role
+from xinfang.web.auth import role_required
+from xinfang.web.extensions import db, settings
+from xinfang.web.statistics import DIMENSIONS, Stats, compute, parse_period, summary_paragraph
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 

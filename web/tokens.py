@@ -49,10 +49,10 @@ def create(username: str, days: int) -> None:
     """Print a new API token for USERNAME."""
     from sqlalchemy import select
 
-    from models import User, record
-    from models.db import session_scope
-    from xinfang.config import load_settings
-    from xinfang.errors import NotFoundError
+    from xinfang.core.config import load_settings
+    from xinfang.core.errors import NotFoundError
+    from xinfang.models import User, record
+    from xinfang.models.db import session_scope
 
     settings = load_settings()
     with session_scope(settings.database_url) as session:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from xinfang.errors import XinfangError
+from xinfang.core.errors import XinfangError
 
 
 class ErrorHandlingGroup(click.Group):
@@ -32,21 +32,14 @@ def _register() -> None:
     for command in (setup.init, setup.user, serve.web, serve.worker, data.ingest, data.export, data.requeue,
                     data.reindex, demo.demo):
         main.add_command(command)
-    try:
-        from classifier.cli import evaluate_command, model_group, train_command
+    from xinfang.commands.model import evaluate_command, model_group, train_command
+    from xinfang.commands.samples import samples_group
 
-        main.add_command(train_command, "train")
-        main.add_command(evaluate_command, "evaluate")
-        main.add_command(model_group, "model")
-    except ImportError:  # pragma: no cover - only while the classifier package is incomplete
-        pass
-    try:
-        from samples.cli import samples_group
-
-        main.add_command(samples_group, "samples")
-    except ImportError:  # pragma: no cover
-        pass
-    from web.tokens import token_command
+    main.add_command(train_command, "train")
+    main.add_command(evaluate_command, "evaluate")
+    main.add_command(model_group, "model")
+    main.add_command(samples_group, "samples")
+    from xinfang.web.tokens import token_command
 
     main.add_command(token_command, "token")
 

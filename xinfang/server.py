@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
-from xinfang.config import Settings
+from xinfang.core.config import Settings
 
 
 class _Gunicorn(BaseApplication):
@@ -18,7 +18,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):  # noqa: ANN201
-        from web import create_app
+        from xinfang.web import create_app
 
         return create_app(self.settings)
 

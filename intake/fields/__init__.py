@@ -8,21 +8,21 @@ must not be read inside 身份证号, the petitioner's own ID and phone must not
 
 from __future__ import annotations
 
-from intake.fields.common import empty, field
-from intake.fields.dates import date_fields, find_dates
-from intake.fields.identity import find_ids, id_field
-from intake.fields.money import amount_field
-from intake.fields.names import find_names, name_field_value
-from intake.fields.parties import (
+from xinfang.intake.fields.common import empty, field
+from xinfang.intake.fields.dates import date_fields, find_dates
+from xinfang.intake.fields.identity import find_ids, id_field
+from xinfang.intake.fields.money import amount_field
+from xinfang.intake.fields.names import find_names, name_field_value
+from xinfang.intake.fields.parties import (
     accused_field,
     address_field,
     addressee_field,
     anonymous_field,
     cosigner_fields,
 )
-from intake.fields.phone import find_phones, phone_field
-from intake.fields.places import Places, place_fields
-from intake.fields.urgency import urgency_field
+from xinfang.intake.fields.phone import find_phones, phone_field
+from xinfang.intake.fields.places import Places, place_fields
+from xinfang.intake.fields.urgency import urgency_field
 
 __all__ = ["Places", "extract_fields"]
 

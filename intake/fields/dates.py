@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from intake.fields.common import empty, field
+from xinfang.intake.fields.common import empty, field
 
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from intake import idcard
-from intake.fields.common import empty, field, near_before
+from xinfang.core import idcard
+from xinfang.intake.fields.common import empty, field, near_before
 
 ID_CUES = ("身份证", "身份号码", "证号", "公民身份", "身份证号码")
 # 18 characters of digits or look-alikes, allowing single spaces/dashes between groups.

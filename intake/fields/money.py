@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from intake.fields.common import field
+from xinfang.intake.fields.common import field
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _AMOUNT = re.compile(rf"(?P<n>\d+(?:[,，]\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]+)\s*(?P<unit>万|千|百|亿)?\s*(?:多|余)?\s*"

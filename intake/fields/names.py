@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from intake.fields.common import CJK
+from xinfang.intake.fields.common import CJK
 
 SINGLE_SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"

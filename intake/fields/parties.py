@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from intake.fields.common import CJK, empty, field
-from intake.fields.names import split_name
+from xinfang.intake.fields.common import CJK, empty, field
+from xinfang.intake.fields.names import split_name
 
 COSIGN_CUES = ("联名群众签字", "以下村民共同签名", "以下群众共同签名", "共同签名", "联名人", "联名", "签名人", "签字人")
 _COSIGN_HEAD = re.compile(rf"(?:{'|'.join(COSIGN_CUES)})[：:]?\s*")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from intake.fields.common import digits_only, empty, field, near_before
+from xinfang.intake.fields.common import digits_only, empty, field, near_before
 
 PHONE_CUES = ("电话", "手机", "联系方式", "联系", "Tel", "tel", "TEL", "号码")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ \-]?[0-9]){8}(?![0-9])")

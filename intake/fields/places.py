@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from intake.fields.common import empty
-from intake.fields.common import field as make_field
+from xinfang.intake.fields.common import empty
+from xinfang.intake.fields.common import field as make_field
 
 _TOWN_SUFFIXES = ("街道办事处", "街道办", "街道", "镇", "乡")
 _VILLAGE_SUFFIXES = ("社区居委会", "村委会", "居委会", "社区", "村")

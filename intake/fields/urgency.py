@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from intake.fields.common import field
+from xinfang.intake.fields.common import field
 
 URGENT_WORDS = ("同归于尽", "喝农药", "喝药", "跳楼", "跳河", "上吊", "自杀", "自焚", "轻生", "寻死", "死给你们看", "一死了之",
                 "以死相逼", "不想活", "活不下去", "不活了", "一了百了", "从楼上跳", "拼命", "拼了", "炸药", "炸掉", "放火", "点火", "杀了",

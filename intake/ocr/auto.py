@@ -21,9 +21,9 @@ import time
 
 from PIL import Image
 
-from intake.ocr.base import OcrEngine, OcrPage
-from intake.preprocess import detect_rotation
-from xinfang.errors import MissingDependencyError
+from xinfang.core.errors import MissingDependencyError
+from xinfang.intake.ocr.base import OcrEngine, OcrPage
+from xinfang.intake.preprocess import detect_rotation
 
 # Character-weighted mean confidence below which a page is checked for orientation (and read by `second`).
 UNSURE = 0.90

@@ -12,7 +12,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from intake.ocr.base import OcrLine, OcrPage, blank_page
+from xinfang.intake.ocr.base import OcrLine, OcrPage, blank_page
 
 # Two runs belong to the same line when their vertical overlap is at least this share of the shorter one.
 SAME_LINE_OVERLAP = 0.5

@@ -12,8 +12,8 @@ from collections import defaultdict
 import pytesseract
 from PIL import Image
 
-from intake.ocr.base import OcrLine, OcrPage, blank_page
-from xinfang.errors import MissingDependencyError
+from xinfang.core.errors import MissingDependencyError
+from xinfang.intake.ocr.base import OcrLine, OcrPage, blank_page
 
 # A space next to a Chinese character (or full-width mark) is Tesseract's word split, not the writer's.
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")

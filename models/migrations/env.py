@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import models  # noqa: F401  (registers every table on Base.metadata)
-from models.base import Base
+import xinfang.models  # noqa: F401  (registers every table on Base.metadata)
+from xinfang.models.base import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

@@ -12,7 +12,7 @@ import random
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from samples.render.fonts import load
+from xinfang.samples.render.fonts import load
 
 QUALITY = {
     #          max tilt, blur radius, noise sigma, light strength, jpeg quality

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from xinfang.errors import MissingDependencyError
+from xinfang.core.errors import MissingDependencyError
 
 PRINTED_HINTS = ("NotoSansCJK-Regular", "NotoSerifCJK-Regular", "NotoSansCJK", "NotoSerifCJK", "wqy", "SourceHan")
 HAND_HINTS = ("ukai", "uming")

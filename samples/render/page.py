@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from samples.render.fonts import load
+from xinfang.samples.render.fonts import load
 
 A4_MM = (210, 297)
 RED = (200, 30, 30)

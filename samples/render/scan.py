@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from samples.render import degrade as D
-from samples.render.page import INK_BLUE, PageStyle, render_envelope, render_pages
+from xinfang.samples.render import degrade as D
+from xinfang.samples.render.page import INK_BLUE, PageStyle, render_envelope, render_pages
 
 KINDS = ("printed", "handwriting", "ruled", "red_header", "rotated", "phone_photo", "stamp", "fold", "multipage",
          "envelope")

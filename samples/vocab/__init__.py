@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samples.vocab import part_a, part_b
+from xinfang.samples.vocab import part_a, part_b
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Letter, Status
-from models.db import session_scope, upgrade
-from xinfang.config import Settings, load_settings
-from xinfang.records import EXPORT_FIELDS, letter_record
+from xinfang.core.config import Settings, load_settings
+from xinfang.models import Letter, Status
+from xinfang.models.db import session_scope, upgrade
+from xinfang.web.records import EXPORT_FIELDS, letter_record
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "index.json"}
 WAITING = (Status.received, Status.queued, Status.processing)
@@ -42,8 +42,8 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--form", default=None, help="信访形式 for these files (default 来信, or 网上信访 for text).")
 def ingest(paths: tuple[Path, ...], wait: bool, received: object, form: str | None) -> None:
     """Register files or folders of letters and queue them. Safe to run again: stored files are skipped."""
-    from intake.ingest import ingest_path
-    from intake.jobs import check_redis, enqueue_letter
+    from xinfang.intake.ingest import ingest_path
+    from xinfang.intake.jobs import check_redis, enqueue_letter
 
     settings = load_settings()
     upgrade(settings.database_url)
@@ -132,7 +132,7 @@ def export(fmt: str, out: Path | None, status: str | None) -> None:
 @click.option("--failed", is_flag=True, help="Also retry letters that failed.")
 def requeue(failed: bool) -> None:
     """Queue again every letter that waits without a live job (e.g. after Redis lost its data)."""
-    from intake.recovery import requeue_stranded
+    from xinfang.intake.recovery import requeue_stranded
 
     ids = requeue_stranded(load_settings(), include_failed=failed)
     click.echo(f"requeued {len(ids)} letters")
@@ -141,7 +141,7 @@ def requeue(failed: bool) -> None:
 @click.command()
 def reindex() -> None:
     """Rebuild the repeat-filing index from every processed letter."""
-    from classifier.repeats.service import reindex as rebuild
+    from xinfang.matching.service import reindex as rebuild
 
     settings = load_settings()
     with session_scope(settings.database_url) as session:

@@ -18,9 +18,9 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
-from models import Role, User
-from models.db import session_scope, upgrade
-from xinfang.config import Settings, load_settings
+from xinfang.core.config import Settings, load_settings
+from xinfang.models import Role, User
+from xinfang.models.db import session_scope, upgrade
 
 DEMO_USERS = [  # username, role, display name, password (demo only: printed at start)
     ("clerk", Role.clerk, "登记员 小王", "clerk-demo-2026"),
@@ -43,14 +43,17 @@ def ensure_demo_users(settings: Settings) -> None:
 
 def ensure_starter_model(settings: Settings) -> None:
     """Train the starter model from generated letters unless a model is already promoted."""
-    from classifier.training import train_from_records
-    from samples.generate import generate_letters
+    from xinfang.classifier.retrain import write_starter_corpus
+    from xinfang.classifier.training import train_from_records
+    from xinfang.samples.generate import generate_letters
 
     if (settings.model_dir / "meta.json").exists():
         return
     click.echo(f"training the starter classifier on {STARTER_SIZE} generated letters ...")
     started = time.perf_counter()
-    metrics = train_from_records(generate_letters(STARTER_SIZE, STARTER_SEED), settings.model_dir)
+    corpus = list(generate_letters(STARTER_SIZE, STARTER_SEED))
+    metrics = train_from_records(corpus, settings.model_dir)
+    write_starter_corpus(settings, corpus)
     click.echo(f"  done in {time.perf_counter() - started:.0f} s; held-out accuracy "
                + ", ".join(f"{k} {v:.2f}" for k, v in _accuracies(metrics).items()))
 
@@ -93,9 +96,9 @@ def ensure_redis(settings: Settings, processes: list[subprocess.Popen]) -> Setti
 
 
 def ingest_samples(settings: Settings, count: int) -> int:
-    from intake.ingest import ingest_path
-    from intake.jobs import enqueue_letter
-    from samples import letters_dir, load_index
+    from xinfang.intake.ingest import ingest_path
+    from xinfang.intake.jobs import enqueue_letter
+    from xinfang.samples import letters_dir, load_index
 
     queued = 0
     for item in load_index()[:count]:

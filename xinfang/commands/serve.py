@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from xinfang.config import load_settings
+from xinfang.core.config import load_settings
 
 
 @click.command()
@@ -23,9 +23,9 @@ def web(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Run one rq worker that processes letters."""
-    from intake.jobs import check_redis
-    from intake.worker import run_worker
-    from models.db import check_connection
+    from xinfang.intake.jobs import check_redis
+    from xinfang.intake.worker import run_worker
+    from xinfang.models.db import check_connection
 
     settings = load_settings()
     check_connection(settings.database_url)

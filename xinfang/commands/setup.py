@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from models import Role, User
-from models.db import safe_url, session_scope, upgrade
-from xinfang.config import load_settings
+from xinfang.core.config import load_settings
+from xinfang.models import Role, User
+from xinfang.models.db import safe_url, session_scope, upgrade
 
 
 @click.command()

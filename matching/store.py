@@ -11,12 +11,18 @@ import numpy as np
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
-from classifier.repeats.features import Features, index_keys
-from classifier.repeats.identity import Identity
-from classifier.repeats.score import Candidate
-from classifier.repeats.text import Entities, band_keys, from_bytes, is_empty, to_bytes
-from models import Letter
-from models.repeat_index import RepeatBand, RepeatKey, RepeatMatterGroup, RepeatPetitioner, RepeatSignature
+from xinfang.matching.features import Features, index_keys
+from xinfang.matching.identity import Identity
+from xinfang.matching.score import Candidate
+from xinfang.matching.text import Entities, band_keys, from_bytes, is_empty, to_bytes
+from xinfang.models import Letter
+from xinfang.models.repeat_index import (
+    RepeatBand,
+    RepeatKey,
+    RepeatMatterGroup,
+    RepeatPetitioner,
+    RepeatSignature,
+)
 
 PER_KEY = {"id": 200, "ph": 100, "nm": 100, "nv": 25, "n": 30, "acc": 50, "unit": 40}  # newest letters read per key
 PER_BAND = 40      # newest letters read per LSH band (a boilerplate band can be long)

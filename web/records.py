@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from models import Letter
-from xinfang.privacy import mask_id_number, mask_phone
+from xinfang.core.privacy import mask_id_number, mask_phone
+from xinfang.models import Letter
 
 EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
                  "confirmed", "repeat_of", "reasons", "matter_group")
@@ -60,7 +60,7 @@ def _repeat_extra(letter: Letter, mask_identity: bool) -> dict[str, Any]:
     session = object_session(letter)
     if session is None:
         return {"reasons": None, "matter_group": None}
-    from classifier.repeats.service import export_fields
+    from xinfang.matching.service import export_fields
 
     extra = export_fields(session, letter)
     if mask_identity and extra["reasons"]:

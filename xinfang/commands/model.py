@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from xinfang.errors import BadInputError, ModelError
+from xinfang.core.errors import BadInputError, ModelError
 
 HEAD_NAMES = {"category": "category", "一级": "category", "内容分类": "category", "label": "category",
               "subcategory": "subcategory", "二级": "subcategory", "purpose": "purpose", "信访目的": "purpose",
@@ -32,8 +32,8 @@ def label_columns(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _load(data: Path, text_col: str, title_col: str | None, label_col: tuple[str, ...]) -> tuple[list, bool, dict]:
-    from classifier.dataio import check_columns, read_table, to_records
-    from classifier.segment import looks_segmented
+    from xinfang.classifier.dataio import check_columns, read_table, to_records
+    from xinfang.classifier.segment import looks_segmented
 
     rows = read_table(data)
     heads = label_columns(label_col)
@@ -51,7 +51,7 @@ def _load(data: Path, text_col: str, title_col: str | None, label_col: tuple[str
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="model directory to write")
 def train_command(data: Path, text_col: str, title_col: str | None, label_col: tuple[str, ...], out: Path) -> None:
     """Train a classifier from an office's records."""
-    from classifier.training import train_from_records
+    from xinfang.classifier.training import train_from_records
 
     records, segmented, heads = _load(data, text_col, title_col, label_col)
     click.echo(f"{len(records)} records, labels {heads}, text {'pre-segmented' if segmented else 'raw'}")
@@ -72,8 +72,8 @@ def train_command(data: Path, text_col: str, title_col: str | None, label_col: t
 def evaluate_command(data: Path, model_dir: Path, text_col: str, title_col: str | None, label_col: tuple[str, ...],
                      as_json: bool) -> None:
     """Accuracy, macro-F1, per-class scores and the confusion matrix of a model on labelled records."""
-    from classifier.persist import ModelMismatchError, load_model
-    from classifier.training import evaluate_router
+    from xinfang.classifier.persist import ModelMismatchError, load_model
+    from xinfang.classifier.training import evaluate_router
 
     records, segmented, heads = _load(data, text_col, title_col, label_col)
     try:
@@ -118,8 +118,8 @@ def model_group() -> None:
 
 @model_group.command("list")
 def list_command() -> None:
-    from classifier.versions import current_version, versions
-    from xinfang.config import load_settings
+    from xinfang.classifier.versions import current_version, versions
+    from xinfang.core.config import load_settings
 
     root = load_settings().models_root
     now = current_version(root)
@@ -135,8 +135,8 @@ def list_command() -> None:
 @model_group.command("promote")
 @click.argument("version")
 def promote_command(version: str) -> None:
-    from classifier.versions import promote
-    from xinfang.config import load_settings
+    from xinfang.classifier.versions import promote
+    from xinfang.core.config import load_settings
 
     meta = promote(load_settings().models_root, version)
     click.echo(f"current model is now {meta['version']}")
@@ -144,8 +144,8 @@ def promote_command(version: str) -> None:
 
 @model_group.command("rollback")
 def rollback_command() -> None:
-    from classifier.versions import rollback
-    from xinfang.config import load_settings
+    from xinfang.classifier.versions import rollback
+    from xinfang.core.config import load_settings
 
     meta = rollback(load_settings().models_root)
     click.echo(f"rolled back; current model is now {meta['version']}")
@@ -155,8 +155,9 @@ def rollback_command() -> None:
 @click.option("--now", "now", is_flag=True, help="run here instead of queueing an rq job")
 @click.option("--force", is_flag=True, help="promote even if the new model is worse on held-out letters")
 def retrain_command(now: bool, force: bool) -> None:
-    from classifier.retrain import enqueue_retrain, retrain
-    from xinfang.config import load_settings
+    from xinfang.classifier.retrain import retrain
+    from xinfang.core.config import load_settings
+    from xinfang.intake.jobs import enqueue_retrain
 
     settings = load_settings()
     if not now:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models import Letter, RepeatLink, Status, Suggestion
+from xinfang.models import Letter, RepeatLink, Status, Suggestion
 
 CATEGORIES = [("城乡建设", "住建局"), ("劳动和社会保障", "人社局"), ("环境保护", "生态环境局"),
               ("农村农业", "乡镇人民政府"), ("纪检监察", "纪委监委"), ("民政", "民政局")]

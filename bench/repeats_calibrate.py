@@ -1,6 +1,6 @@
 """Fit the two pair models of `score.py` on generated letters and print them (run by hand, then paste).
 
-    .venv/bin/python -m classifier.repeats.calibrate --count 3000 --seed 5
+    .venv/bin/python -m bench.repeats_calibrate --count 3000 --seed 5
 
 Pairs: same person (or the same anonymous accused) -> SAME_PERSON_MODEL; different people in the same
 village or on the same matter, plus random pairs -> OTHER_PERSON_MODEL. Label: same matter_id.
@@ -14,9 +14,9 @@ import random
 
 import numpy as np
 
-from classifier.repeats.evaluate import truth_fields
-from classifier.repeats.features import compute
-from classifier.repeats.score import Candidate, pair_features
+from bench.repeats_eval import truth_fields
+from xinfang.matching.features import compute
+from xinfang.matching.score import Candidate, pair_features
 
 NAMES = ("terms", "jaccard", "entities", "conflict", "demand", "date_cited", "place_conflict")
 
@@ -63,7 +63,7 @@ def fit(rows: list[list[float]]) -> dict[str, float]:
 
 
 def main() -> None:
-    from samples.generate import generate_letters
+    from xinfang.samples.generate import generate_letters
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=3000)

@@ -12,12 +12,12 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from classifier.repeats import store
-from classifier.repeats.features import Features, compute
-from classifier.repeats.score import Decision, decide
-from classifier.repeats.text import jaccard
-from models import Letter, RepeatLink
-from models.repeat_index import RepeatMatterGroup, RepeatSignature
+from xinfang.matching import store
+from xinfang.matching.features import Features, compute
+from xinfang.matching.score import Decision, decide
+from xinfang.matching.text import jaccard
+from xinfang.models import Letter, RepeatLink
+from xinfang.models.repeat_index import RepeatMatterGroup, RepeatSignature
 
 log = logging.getLogger(__name__)
 

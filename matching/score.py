@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from classifier.repeats.features import known_villages
-from classifier.repeats.identity import Identity, compare
-from classifier.repeats.stage import implication
-from classifier.repeats.text import Entities, cited_dates, cosine, jaccard, sentences
+from xinfang.matching.features import known_villages
+from xinfang.matching.identity import Identity, compare
+from xinfang.matching.stage import implication
+from xinfang.matching.text import Entities, cited_dates, cosine, jaccard, sentences
 
 # Logistic models fitted by classifier/repeats/calibrate.py on generated letters (seed 5, not the seeds
 # the evaluation uses); the fit gave "conflict" a positive weight for one person's letters, which makes no

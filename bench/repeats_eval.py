@@ -13,10 +13,10 @@ from itertools import combinations
 
 from sqlalchemy import select
 
-from classifier.repeats.service import find_repeats, index_letter
-from models import Letter, RepeatLink, Status
-from models.db import session_scope, upgrade
-from models.repeat_index import RepeatSignature
+from xinfang.matching.service import find_repeats, index_letter
+from xinfang.models import Letter, RepeatLink, Status
+from xinfang.models.db import session_scope, upgrade
+from xinfang.models.repeat_index import RepeatSignature
 
 
 def truth_fields(record: dict) -> dict:
@@ -39,11 +39,11 @@ def truth_fields(record: dict) -> dict:
 
 def extracted_fields(record: dict) -> tuple[dict, str]:
     try:
-        from intake.fields import extract_fields
-        from intake.fields.places import Places
+        from xinfang.intake.fields import extract_fields
+        from xinfang.intake.fields.places import Places
     except ImportError:
         return truth_fields(record), "truth"
-    from classifier.repeats.features import PLACES
+    from xinfang.matching.features import PLACES
 
     return extract_fields(record["text"], Places.from_file(PLACES)), "extractor"
 

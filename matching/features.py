@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.repeats.identity import Identity, letter_identity, normalize_place
-from classifier.repeats.text import Entities, band_keys, clean_text, entities, signature
+from xinfang.matching.identity import Identity, letter_identity, normalize_place
+from xinfang.matching.text import Entities, band_keys, clean_text, entities, signature
 
-PLACES = Path(__file__).resolve().parents[2] / "samples" / "places.json"
+PLACES = Path(__file__).resolve().parents[1] / "samples" / "places.json"
 
 
 @lru_cache(maxsize=4)

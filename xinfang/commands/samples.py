@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from samples.export import scan_entry, scan_plan, text_entry, write_index, write_jsonl
-from samples.generate import generate_letters
+from xinfang.samples.export import scan_entry, scan_plan, text_entry, write_index, write_jsonl
+from xinfang.samples.generate import generate_letters
 
 
 @click.group("samples")

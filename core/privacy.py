@@ -8,10 +8,26 @@ the letter from that user everywhere: lists, the letter page, its scans, the API
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
 
 from rapidfuzz import fuzz
 
-from models import Letter, User
+
+class User(Protocol):
+    """What the rules need of a user; the ORM's `User` has it (the core does not import the ORM)."""
+
+    role: str
+    unit: str | None
+
+    def can(self, *roles: str) -> bool: ...
+
+
+class Letter(Protocol):
+    """What the rules need of a letter; the ORM's `Letter` has it."""
+
+    purpose: str | None
+    fields: dict[str, Any] | None
+    suggestion: Any
 
 REPORT_PURPOSE = "揭发控告"
 FULL_IDENTITY_ROLES = ("clerk", "reviewer")  # admins always; supervisors work with statistics, not people

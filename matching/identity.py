@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from intake.idcard import repair
+from xinfang.core.idcard import repair
 
 _PHONE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
