@@ -40,7 +40,7 @@ def _departments() -> list[str]:
     try:
         return list(json.loads(STARTER.read_text(encoding="utf-8"))["departments"])
     except (OSError, KeyError, ValueError) as exc:  # pragma: no cover - loud failure
-        raise SystemExit(f"reply_units: cannot read the department list from {STARTER}: {exc}")
+        raise SystemExit(f"reply_units: cannot read the department list from {STARTER}: {exc}") from exc
 
 
 DEPARTMENTS = _departments()
@@ -171,14 +171,14 @@ _GENERIC = re.compile(
 
 
 def _clean(raw: str) -> str | None:
-    raw = raw.strip("，。、；：:,. （）()\u3000 ")
+    raw = raw.strip("，。、；：:,. （）()\u3000 ")  # noqa: B005 (a set of characters, on purpose)
     # cut everything up to the last function word (经/由/转交/和 ...), keeping unit-name compounds
     mask = _PROTECT.sub(lambda m: "X" * len(m.group(0)), raw)
     cut = 0
     for m in _LEAD_JUNK.finditer(mask):
         if len(raw) - m.end() >= 2:
             cut = m.end()
-    raw = raw[cut:].strip("，。、；：:,. \u3000 ")
+    raw = raw[cut:].strip("，。、；：:,. \u3000 ")  # noqa: B005
     if len(raw) < 2 or _GENERIC.match(raw) or re.fullmatch(r"[县区市乡镇]+|[A-Z]\d*(?:市|县|区)?", raw):
         return None
     if re.search(r"(?:有关|相关|职能|主管|责任|属地|当地|各级|所在地|辖区)(?:部门|单位)$", raw):
@@ -341,9 +341,9 @@ def _rule_investigate(text: str):
     for m in _JING.finditer(head):
         window = head[m.end():m.end() + 40]
         raw = _first_unit(window[:25])
-        if raw and re.search(r"调查|核实|核查|查处|了解|勘|检查|处理|办理", window[len(raw):]):
-            if not re.match(r"(?:我|本|相关|有关|该|其)", raw):
-                return raw
+        if (raw and re.search(r"调查|核实|核查|查处|了解|勘|检查|处理|办理", window[len(raw):])
+                and not re.match(r"(?:我|本|相关|有关|该|其)", raw)):
+            return raw
     for m in _INVESTIGATE.finditer(head):
         frag = m.group("u")
         units = [u for u in _strict_units(frag)]
