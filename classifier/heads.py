@@ -6,14 +6,19 @@ cross-validated scores: one number for all classes, so it is fast with 60 subcat
 which label wins, and gives probabilities that match how often suggestions are right (see the reliability
 table in bench/RESULTS.md). A head with one class (an office that uses one purpose for everything) is a
 constant; classes seen once are handled by folds that may lack them.
+
+With office knowledge (classifier/knowledge.py) a head also has `knowledge_weight`: its logits are
+`scale x score + knowledge_weight x cue score`, both fitted on the same out-of-fold scores (for the starter,
+refitted on real held-out letters: classifier/calibration.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 from scipy.sparse import csr_matrix
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVC
@@ -43,6 +48,36 @@ def _scores(svc: LinearSVC, X: csr_matrix, classes: np.ndarray) -> np.ndarray:  
     return out
 
 
+def blend(scores: np.ndarray, scale: float, cues: np.ndarray | None, weight: float) -> np.ndarray:
+    """softmax(scale x model scores + weight x knowledge scores)."""
+    logits = scores * scale
+    if cues is not None and weight:
+        logits = logits + weight * cues
+    return _softmax(logits)
+
+
+def nll(scores: np.ndarray, truth: np.ndarray, scale: float, cues: np.ndarray | None, weight: float) -> float:
+    p = blend(scores, scale, cues, weight)
+    return float(-np.log(p[np.arange(len(truth)), truth] + 1e-12).mean())
+
+
+def fit_blend(scores: np.ndarray, truth: np.ndarray, cues: np.ndarray | None = None) -> tuple[float, float]:
+    """(scale, knowledge weight) minimising the log-loss of `truth` (class indices); weight >= 0."""
+
+    def temperature_only(log_a: float) -> float:
+        return nll(scores, truth, float(np.exp(log_a)), None, 0.0)
+
+    scale = float(np.exp(minimize_scalar(temperature_only, bounds=(-4, 5), method="bounded").x))
+    if cues is None or not cues.any():
+        return scale, 0.0
+    found = minimize(lambda v: nll(scores, truth, float(np.exp(v[0])), cues, float(np.exp(v[1]))),
+                     x0=[np.log(scale), 0.0], method="Nelder-Mead", options={"xatol": 1e-3, "fatol": 1e-5})
+    log_a, log_b = found.x
+    if found.fun >= temperature_only(np.log(scale)):
+        return scale, 0.0
+    return float(np.exp(log_a)), float(np.exp(log_b))
+
+
 class Head:
     """A fitted classifier for one label with its classes, probabilities and per-word explanations."""
 
@@ -52,6 +87,7 @@ class Head:
         self.classes_: np.ndarray = np.array([])
         self.svc: LinearSVC | None = None
         self.scale = 1.0
+        self.knowledge_weight = 0.0
         self._coef: np.ndarray | None = None
 
     def __getstate__(self) -> dict:
@@ -59,18 +95,22 @@ class Head:
         state["_coef"] = None  # derived from the SVC; rebuilt on first use
         return state
 
-    def fit(self, X: csr_matrix, y: list[str]) -> Head:  # noqa: N803
+    def fit(self, X: csr_matrix, y: list[str],  # noqa: N803
+            knowledge: Callable[[np.ndarray], np.ndarray] | None = None) -> Head:
+        """`knowledge`: a function of the classes -> cue scores (rows of X, columns of `classes_`)."""
         counts = Counter(y)
         self.classes_ = np.array(sorted(counts))
         if len(counts) == 1:
             self.svc = None
             return self
-        self.scale = self._fit_scale(X, np.asarray(y))
+        cues = knowledge(self.classes_) if knowledge is not None else None
+        self.scale, self.knowledge_weight = self._fit_scale(X, np.asarray(y), cues)
         self.svc = LinearSVC(C=self.C, tol=TOL).fit(X, y)
         return self
 
-    def _fit_scale(self, X: csr_matrix, y: np.ndarray) -> float:  # noqa: N803
-        """Temperature from out-of-fold scores; minimises the log-loss of the softmax."""
+    def _fit_scale(self, X: csr_matrix, y: np.ndarray,  # noqa: N803
+                   cues: np.ndarray | None = None) -> tuple[float, float]:
+        """Temperature (and knowledge weight) from out-of-fold scores; minimises the softmax log-loss."""
         smallest = min(Counter(y).values())
         splitter = (StratifiedKFold(FOLDS, shuffle=True, random_state=0) if smallest >= FOLDS
                     else KFold(min(FOLDS, len(y)), shuffle=True, random_state=0))
@@ -83,25 +123,20 @@ class Head:
             scores[test] = _scores(svc, X[test], self.classes_)
             usable[test] = True
         if not usable.any():
-            return 1.0
+            return 1.0, 0.0
         truth = np.searchsorted(self.classes_, y[usable])
-        scores = scores[usable]
-
-        def loss(log_a: float) -> float:
-            p = _softmax(scores * np.exp(log_a))
-            return float(-np.log(p[np.arange(len(truth)), truth] + 1e-12).mean())
-
-        return float(np.exp(minimize_scalar(loss, bounds=(-3, 5), method="bounded").x))
+        return fit_blend(scores[usable], truth, cues[usable] if cues is not None else None)
 
     def decision_function(self, X: csr_matrix) -> np.ndarray:  # noqa: N803
         if self.svc is None:
             return np.zeros((X.shape[0], 1))
         return _scores(self.svc, X, self.classes_)
 
-    def predict_proba(self, X: csr_matrix) -> np.ndarray:  # noqa: N803
+    def predict_proba(self, X: csr_matrix, cues: np.ndarray | None = None) -> np.ndarray:  # noqa: N803
+        """Probabilities; `cues` (rows x classes_) are the knowledge scores blended in."""
         if self.svc is None:
             return np.ones((X.shape[0], 1))
-        return _softmax(self.decision_function(X) * self.scale)
+        return blend(self.decision_function(X), self.scale, cues, getattr(self, "knowledge_weight", 0.0))
 
     def predict(self, X: csr_matrix) -> np.ndarray:  # noqa: N803
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

@@ -4,11 +4,14 @@ The department is predicted from the text together with the (predicted) category
 the office's routing table and the 依法分类处理 rules. Contradictions are flagged in notes for the reviewer;
 the model's own top choice always stays in the detail. Below the office's confidence threshold the letter
 is marked "needs routing" rather than given a department that is likely wrong.
+
+Office knowledge (classifier/knowledge.py: duties, purpose cues, 属地) is blended into the category, purpose
+and department probabilities with per-head weights, and the cue phrases found are shown as the reasons. Text
+that carries almost nothing a petition says (notes, a blank form, an advert) comes out as 其他, flagged.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +20,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from xinfang.classifier.features import Featurizer
 from xinfang.classifier.heads import Head
+from xinfang.classifier.knowledge import Knowledge
 from xinfang.classifier.routing_table import Office, load_office
 from xinfang.classifier.rules import apply_rules
 
@@ -25,6 +29,11 @@ WORDS_SHOWN = 8
 TOP_SHOWN = 3
 # The rules route a letter unless the model is at least this sure of its own department.
 RULE_YIELDS_BELOW = 0.9
+REASONS_SHOWN = 6
+DEFAULT_THRESHOLD = 0.5
+OTHER = "其他"
+# What a text that is not a petition gets: the 其他 label at this probability, always flagged.
+NOT_PETITION_PROBABILITY = 0.2
 
 
 class Router:
@@ -39,11 +48,18 @@ class Router:
         self.version = "unsaved"
         self.threshold: float | None = None
         self._office: Office | None = None
+        self._knowledge: Knowledge | None = None
 
     # ---- training -------------------------------------------------------------------------------------
-    def fit(self, docs: list[str], labels: dict[str, list[str | None]], segmented: bool = False) -> Router:
-        """Fit every head that has labels; `docs` are token strings from `featurizer.document`."""
+    def fit(self, docs: list[str], labels: dict[str, list[str | None]], segmented: bool = False,
+            texts: Sequence[str] | None = None) -> Router:
+        """Fit every head that has labels; `docs` are token strings from `featurizer.document`.
+
+        `texts` (the letters as written, title included) let each head learn how much to trust the office's
+        knowledge; without them the knowledge is not blended in.
+        """
         X = self.featurizer.fit_transform(docs, segmented)  # noqa: N806
+        found = [self.knowledge.found(t) for t in texts] if texts is not None and not self.knowledge.empty else None
         for name in HEADS:
             y = labels.get(name)
             if not y:
@@ -57,7 +73,13 @@ class Router:
                 categories = labels.get("category") or [None] * len(docs)
                 self.category_encoder.fit([[str(c or "")] for c in categories])
                 features = self._with_category(features, [categories[i] for i in rows])
-            self.heads[name] = Head(name, self.C).fit(features, values)
+            cues = None
+            if found is not None and name in ("category", "purpose", "department"):
+                chosen = [found[i] for i in rows]
+
+                def cues(classes, head=name, chosen=chosen):  # noqa: ANN001, ANN202 - a closure per head
+                    return self.knowledge.scores(head, chosen, list(classes))
+            self.heads[name] = Head(name, self.C).fit(features, values, cues)
         if labels.get("category") and labels.get("subcategory"):
             mapping: dict[str, set[str]] = {}
             for cat, sub in zip(labels["category"], labels["subcategory"], strict=True):
@@ -100,28 +122,61 @@ class Router:
             self._office = load_office()
         return self._office
 
-    def abstain_threshold(self) -> float:
-        if self.threshold is not None:
-            return self.threshold
+    @property
+    def knowledge(self) -> Knowledge:
+        """The office's cue phrases, read from the office file (edits apply without retraining)."""
+        if self._knowledge is None:
+            self._knowledge = Knowledge.from_office(self.office)
+        return self._knowledge
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_office"] = state["_knowledge"] = None  # read from the office file where the model runs
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("_knowledge", None)
+        self.__dict__.update(state)
+
+    def abstain_threshold(self, configured: float | None = None) -> float:
+        """The office file's threshold, else this model's, else the deployment's (Settings), else 0.5."""
         if self.office.abstain_threshold is not None:
             return self.office.abstain_threshold
-        return float(os.environ.get("XINFANG_ABSTAIN_THRESHOLD") or 0.5)
+        if self.threshold is not None:
+            return self.threshold
+        return configured if configured is not None else DEFAULT_THRESHOLD
 
-    def suggest(self, text: str, title: str = "", place: str | None = None) -> dict:
-        return self.suggest_many([text], [title], [place])[0]
+    def suggest(self, text: str, title: str = "", place: str | None = None, threshold: float | None = None) -> dict:
+        return self.suggest_many([text], [title], [place], threshold=threshold)[0]
 
     def suggest_many(self, texts: Sequence[str], titles: Sequence[str] | None = None,
-                     places: Sequence[str | None] | None = None, segmented: bool = False) -> list[dict]:
-        """Suggestions for many letters at once (vectorised; used by the pipeline, evaluation and bench)."""
+                     places: Sequence[str | None] | None = None, segmented: bool = False,
+                     threshold: float | None = None) -> list[dict]:
+        """Suggestions for many letters at once (vectorised; used by the pipeline, evaluation and bench).
+
+        `threshold`: the deployment's abstain threshold (Settings.abstain_threshold); the office file's wins.
+        """
         titles = list(titles) if titles else [""] * len(texts)
         places = list(places) if places else [None] * len(texts)
         X = self.transform(texts, titles, segmented)  # noqa: N806
-        probas = {name: head.predict_proba(X) for name, head in self.heads.items() if name != "department"}
+        knowledge = self.knowledge
+        found = [knowledge.found(f"{title}\n{text}") for text, title in zip(texts, titles, strict=True)]
+        probas = {name: self._proba(head, X, found) for name, head in self.heads.items() if name != "department"}
+        petition = [knowledge.is_petition(f"{title}\n{text}", hits)
+                    for text, title, hits in zip(texts, titles, found, strict=True)]
         cats = self._top_labels("category", probas)
         XD = self._with_category(X, cats) if "department" in self.heads else None  # noqa: N806
         if XD is not None:
-            probas["department"] = self.heads["department"].predict_proba(XD)
-        return [self._one(i, X, XD, probas, texts[i], titles[i], places[i]) for i in range(len(texts))]
+            probas["department"] = self._proba(self.heads["department"], XD, found)
+        limit = self.abstain_threshold(threshold)
+        return [self._one(i, X, XD, probas, texts[i], titles[i], places[i], found[i], petition[i], limit)
+                for i in range(len(texts))]
+
+    def _proba(self, head: Head, X: csr_matrix, found: list[dict]) -> np.ndarray:  # noqa: N803
+        cues = None
+        if getattr(head, "knowledge_weight", 0.0) and head.name in ("category", "purpose", "department"):
+            cues = self.knowledge.scores(head.name, found, list(head.classes_))
+        return head.predict_proba(X, cues)
 
     def _top_labels(self, name: str, probas: dict[str, np.ndarray]) -> list[str | None]:
         if name not in probas:
@@ -157,7 +212,7 @@ class Router:
         return {"label": str(head.classes_[best]), "probability": round(float(p[best]), 4)}
 
     def _one(self, i: int, X: csr_matrix, XD: csr_matrix | None, probas: dict[str, np.ndarray],  # noqa: N803
-             text: str, title: str, place: str | None) -> dict:
+             text: str, title: str, place: str | None, found: dict, petition: bool, threshold: float) -> dict:
         result: dict = {}
         if "category" in self.heads:
             result["category"] = self._head("category", i, X, probas)
@@ -167,20 +222,42 @@ class Router:
         if "purpose" in self.heads:
             purpose = self._head("purpose", i, X, probas)
             result["purpose"] = {k: purpose[k] for k in ("label", "probability", "words", "top")}
-        rules = apply_rules(f"{title}\n{text}")
+        rules = apply_rules(f"{title}\n{text}", self.office.rule_words)
         notes = list(rules.notes)
         if XD is not None:
             result["department"] = self._department(i, XD, probas, category, place, rules, notes)
-        threshold = self.abstain_threshold()
+        for name in ("category", "purpose", "department"):
+            if name in result:
+                result[name]["reasons"] = found.get(name, {}).get(result[name]["label"], [])[:REASONS_SHOWN]
+        if not petition:
+            self._not_a_petition(result, notes)
         shaky = [name for name in ("category", "department")
                  if name in result and result[name]["probability"] < threshold]
-        if shaky:
+        if shaky and petition:
             notes.append(f"置信度低于本单位设定的 {threshold:.2f}（{'、'.join(_HEAD_NAMES[n] for n in shaky)}），"
                          "请人工分流。")
-        result["flags"] = {"needs_routing": bool(shaky), "urgent": rules.urgent, "legal": rules.legal,
-                           "discipline": rules.discipline, "notes": notes}
+        result["flags"] = {"needs_routing": bool(shaky) or not petition, "urgent": rules.urgent,
+                           "legal": rules.legal, "discipline": rules.discipline, "not_petition": not petition,
+                           "notes": notes}
         result["model_version"] = self.version
         return result
+
+    def _not_a_petition(self, result: dict, notes: list[str]) -> None:
+        """Notes, a form, an advert: 其他 at a low probability instead of a confident department."""
+        for name in ("category", "purpose", "subcategory"):
+            if name in result:
+                classes = [str(c) for c in self.heads[name].classes_]
+                label = OTHER if OTHER in classes else result[name]["label"]
+                result[name].update({"label": label, "probability": NOT_PETITION_PROBABILITY})
+                result[name].pop("top", None)
+                if "words" in result[name]:
+                    result[name]["words"] = []
+                if "reasons" in result[name]:
+                    result[name]["reasons"] = []
+        if "department" in result:
+            result["department"]["probability"] = min(result["department"]["probability"], NOT_PETITION_PROBABILITY)
+            result["department"].pop("top", None)
+        notes.append("这份材料几乎没有信访件的用语（反映、要求、单位、地点等），可能不是信访件（空白表格、笔记、广告），请人工判断。")
 
     def _department(self, i: int, XD: csr_matrix, probas: dict[str, np.ndarray], category: str | None,  # noqa: N803
                     place: str | None, rules, notes: list[str]) -> dict:  # noqa: ANN001

@@ -3,12 +3,16 @@
 Keyword rules, because these decisions must be explainable to a reviewer by a word in the letter, and they
 must hold even when a model trained on few letters has not seen the pattern. They flag and route; they
 never hide what the model said (the suggestion keeps the model's own choice beside the rule's).
+The office adds its own words in the office file (`rule_words`: legal, misconduct, official, threat); they
+extend the built-in patterns, never replace them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 LEGAL = re.compile(
     r"起诉|上诉|诉讼|判决|裁定书|法院|开庭|强制执行|申请执行|执行局|执行款|报警|报案|立案侦查|派出所|民警|刑警|"
@@ -41,8 +45,23 @@ def _found(pattern: re.Pattern[str], text: str) -> list[str]:
     return seen
 
 
-def apply_rules(text: str) -> RuleResult:
-    """Which of the three rules a letter triggers, with the words that triggered them (for the reviewer)."""
+@lru_cache(maxsize=8)
+def _patterns(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pattern[str]]:
+    words = dict(extra)
+    out = {}
+    for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL), ("threat", THREAT)):
+        added = "|".join(re.escape(w) for w in words.get(kind, ()) if w)
+        out[kind] = re.compile(f"{base.pattern}|{added}") if added else base
+    return out
+
+
+def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> RuleResult:
+    """Which of the three rules a letter triggers, with the words that triggered them (for the reviewer).
+
+    `words`: the office's own rule words (kind -> words), added to the built-in patterns.
+    """
+    patterns = _patterns(tuple(sorted((k, tuple(v)) for k, v in (words or {}).items())))
+    LEGAL, MISCONDUCT, OFFICIAL, THREAT = (patterns[k] for k in ("legal", "misconduct", "official", "threat"))  # noqa: N806
     result = RuleResult()
     legal = _found(LEGAL, text)
     if legal:

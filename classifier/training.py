@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from xinfang.classifier.calibration import apply_calibration
 from xinfang.classifier.features import Featurizer, letter_tokens
 from xinfang.classifier.metrics import (
     abstain_curve,
@@ -34,7 +35,8 @@ def fit_router(records: list[dict], segmented: bool = False, C: float = 1.0,  # 
     tokenized = tokenized or [_tokens(r, segmented) for r in records]
     docs = [router.featurizer.join(body, head) for body, head in tokenized]
     labels = {head: [r.get(head) or None for r in records] for head in HEADS}
-    return router.fit(docs, labels, segmented)
+    texts = [f"{r.get('title') or ''}\n{r.get('text') or ''}" for r in records]
+    return router.fit(docs, labels, segmented, texts=texts)
 
 
 def evaluate_router(router: Router, records: list[dict], segmented: bool = False) -> dict:
@@ -75,11 +77,12 @@ def split_holdout(records: list[dict], share: float = HOLDOUT_SHARE, seed: int =
 
 def train_from_records(records: Iterable[dict], out_dir: Path, segmented: bool = False,
                        holdout: float = HOLDOUT_SHARE, extra_meta: dict | None = None,
-                       version: str | None = None) -> dict:
+                       version: str | None = None, calibration: dict | None = None) -> dict:
     """Measure on a held-out split, then fit on all records and write a complete model dir to `out_dir`.
 
     The shipped model uses every record (an office's letters are too precious to leave out); the
     metrics in meta.json come from a model of the same recipe fitted without the held-out letters.
+    `calibration`: numbers fitted on real letters (classifier/calibration.py), for the starter.
     """
     records = [r for r in records if (r.get("text") or r.get("title"))]
     if not records:
@@ -90,9 +93,13 @@ def train_from_records(records: Iterable[dict], out_dir: Path, segmented: bool =
     metrics: dict = {"heads": {}, "n_heldout": len(held)}
     if held:
         model = fit_router([records[i] for i in train], segmented, tokenized=[tokenized[i] for i in train])
+        if calibration:
+            apply_calibration(model, calibration)
         metrics = evaluate_router(model, [records[i] for i in held], segmented)
         metrics["n_heldout"] = len(held)
     router = fit_router(records, segmented, tokenized=tokenized)
+    if calibration:
+        apply_calibration(router, calibration)
     if version:
         router.version = version
     metrics["train_seconds"] = round(time.perf_counter() - started, 2)

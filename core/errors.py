@@ -100,3 +100,9 @@ class NotFoundError(XinfangError):
     """The requested record does not exist."""
 
     exit_code = ExitCode.not_found
+
+
+class OfficeFileError(BadInputError, ValueError):
+    """The office file (office.json) is not valid. Correct the entries named in the message and try again."""
+
+    stage = "office"

@@ -143,7 +143,8 @@ def classify_letter(session: Session, settings: Settings, letter: Letter) -> Non
         record(session, "classify_skipped", letter_id=letter.id, reason="no model trained yet")
         return
     township = (letter.fields or {}).get("township", {}).get("value")
-    result = model.suggest(letter.text or "", title="", place=township)  # type: ignore[attr-defined]
+    result = model.suggest(letter.text or "", title="", place=township,  # type: ignore[attr-defined]
+                           threshold=settings.abstain_threshold)
     flags = result.get("flags", {})
     suggestion = Suggestion(letter_id=letter.id, model_version=result.get("model_version", "?"),
                             needs_routing=bool(flags.get("needs_routing")), detail=json.loads(json.dumps(result)))

@@ -27,7 +27,7 @@ def xinfang(settings, *args: str, stdin: str | None = None, check: bool = True) 
 
 
 def test_user_add_stores_a_hash_and_refuses_a_short_password(settings):
-    xinfang(settings, "init")
+    xinfang(settings, "init", "--no-model")
     added = xinfang(settings, "user", "add", "lihua", "--role", "reviewer", "--password", "long enough 1")
     assert "added lihua" in added.stdout
     short = xinfang(settings, "user", "add", "wang", "--password", "short", check=False)
@@ -82,6 +82,20 @@ def test_ingest_wait_then_export_jsonl_and_csv(settings, redis_url, starter_mode
     assert [row["external_id"] for row in rows] == ["WS-2024-001", "WS-2024-002", "WS-2024-003"]
     assert tuple(rows[0]) == EXPORT_FIELDS
     assert json.loads(rows[0]["suggestions"])["category"]["label"] == first["suggestions"]["category"]["label"]
+
+
+def test_init_gives_a_new_office_a_promoted_starter_model(settings):
+    """An office set up as the README says routes letters: init trains, promotes and keeps the corpus."""
+    first = xinfang(settings, "init", "--starter-size", "400")
+    assert "starter model promoted" in first.stdout
+    meta = json.loads((settings.model_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["source"].startswith("starter")
+    history = json.loads((settings.models_root / "promotions.json").read_text(encoding="utf-8"))
+    assert [h["version"] for h in history] == [meta["version"]]
+    assert (settings.models_root / "starter-corpus.jsonl").stat().st_size > 0
+    again = xinfang(settings, "init")  # a second init keeps the promoted model
+    assert "model already promoted" in again.stdout
+    assert json.loads((settings.model_dir / "meta.json").read_text(encoding="utf-8"))["version"] == meta["version"]
 
 
 def test_errors_are_a_message_and_an_exit_code_not_a_traceback(settings):

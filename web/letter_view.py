@@ -50,6 +50,7 @@ class HeadView:
     probability: float | None
     alternatives: list[tuple[str, float | None]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # the office knowledge's cue phrases found in the letter
 
 
 def _span(value: dict) -> tuple[int, int] | None:
@@ -139,8 +140,9 @@ def head_views(letter: Letter) -> list[HeadView]:
         value = getattr(s, head)
         if value is None and not part:
             continue
+        reasons = [str(w) for w in part.get("reasons") or [] if w][:6] if part.get("label") == value else []
         views.append(HeadView(head, label, value, getattr(s, f"{head}_probability"), _alternatives(part),
-                              _words(part)))
+                              _words(part), reasons))
     return views
 
 

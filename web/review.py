@@ -77,7 +77,7 @@ def queue() -> str:
     today = date.today()
     deadlines = {letter.id: deadline_of(settings(), letter) for letter in letters}
     return render_template("queue.html", letters=letters, total=f"{total}+" if capped else total, page=page,
-                           filters=filters,
+                           filters=filters, no_model=not (settings().model_dir / "meta.json").exists(),
                            deadlines=deadlines, today=today, choices=office_choices(), has_more=len(rows) == PAGE_SIZE)
 
 

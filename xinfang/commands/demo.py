@@ -18,6 +18,7 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
+from xinfang.commands.starter import ensure_starter_model
 from xinfang.core.config import Settings, load_settings
 from xinfang.models import Role, User
 from xinfang.models.db import session_scope, upgrade
@@ -28,8 +29,6 @@ DEMO_USERS = [  # username, role, display name, password (demo only: printed at 
     ("supervisor", Role.supervisor, "科长 张主任", "supervisor-demo-2026"),
     ("admin", Role.admin, "管理员", "admin-demo-2026"),
 ]
-STARTER_SEED = 20261122
-STARTER_SIZE = 3000
 
 
 def ensure_demo_users(settings: Settings) -> None:
@@ -39,32 +38,6 @@ def ensure_demo_users(settings: Settings) -> None:
                 account = User(username=username, role=role, display_name=name)
                 account.set_password(password)
                 session.add(account)
-
-
-def ensure_starter_model(settings: Settings) -> None:
-    """Train the starter model from generated letters unless a model is already promoted."""
-    from xinfang.classifier.retrain import write_starter_corpus
-    from xinfang.classifier.training import train_from_records
-    from xinfang.samples.generate import generate_letters
-
-    if (settings.model_dir / "meta.json").exists():
-        return
-    click.echo(f"training the starter classifier on {STARTER_SIZE} generated letters ...")
-    started = time.perf_counter()
-    corpus = list(generate_letters(STARTER_SIZE, STARTER_SEED))
-    metrics = train_from_records(corpus, settings.model_dir)
-    write_starter_corpus(settings, corpus)
-    click.echo(f"  done in {time.perf_counter() - started:.0f} s; held-out accuracy "
-               + ", ".join(f"{k} {v:.2f}" for k, v in _accuracies(metrics).items()))
-
-
-def _accuracies(metrics: dict) -> dict[str, float]:
-    heads = metrics.get("heads", metrics)
-    found = {}
-    for key, value in heads.items():
-        if isinstance(value, dict) and "accuracy" in value:
-            found[key] = float(value["accuracy"])
-    return found
 
 
 def ensure_redis(settings: Settings, processes: list[subprocess.Popen]) -> Settings:

@@ -151,6 +151,23 @@ def rollback_command() -> None:
     click.echo(f"rolled back; current model is now {meta['version']}")
 
 
+@model_group.command("starter")
+@click.option("--size", default=3000, show_default=True, type=click.IntRange(200, 20000),
+              help="Generated letters the starter model learns from.")
+@click.option("--force", is_flag=True, help="train and promote it even when a model is already promoted")
+def starter_command(size: int, force: bool) -> None:
+    """Give the office the starter model (generated letters, office knowledge, real-data calibration)."""
+    from xinfang.commands.starter import ensure_starter_model, train_starter
+    from xinfang.core.config import load_settings
+
+    settings = load_settings()
+    if force:
+        metrics = train_starter(settings, size)
+        click.echo(f"starter model {metrics['version']} promoted")
+    elif not ensure_starter_model(settings, size):
+        click.echo("a model is already promoted; use --force to replace it with a new starter")
+
+
 @model_group.command("retrain")
 @click.option("--now", "now", is_flag=True, help="run here instead of queueing an rq job")
 @click.option("--force", is_flag=True, help="promote even if the new model is worse on held-out letters")

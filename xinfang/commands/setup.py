@@ -5,20 +5,29 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from xinfang.commands.starter import STARTER_SIZE, ensure_starter_model
 from xinfang.core.config import load_settings
 from xinfang.models import Role, User
 from xinfang.models.db import safe_url, session_scope, upgrade
 
 
 @click.command()
-def init() -> None:
-    """Create the data directory and the database, and apply all migrations."""
+@click.option("--no-model", is_flag=True, help="Do not train the starter model (letters then wait unrouted).")
+@click.option("--starter-size", default=STARTER_SIZE, show_default=True, type=click.IntRange(200, 20000),
+              help="Generated letters the starter model learns from.")
+def init(no_model: bool, starter_size: int) -> None:
+    """Create the data directory and the database, apply all migrations and give the office a starter model."""
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.originals_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     click.echo(f"database ready: {safe_url(settings.database_url)}")
     click.echo(f"data directory: {settings.data_dir}")
+    if no_model:
+        click.echo("no model trained (--no-model): letters get no routing suggestion until "
+                   "`xinfang model starter` or `xinfang train` promotes one.")
+    elif not ensure_starter_model(settings, starter_size):
+        click.echo(f"model already promoted: {settings.model_dir}")
 
 
 @click.group()
