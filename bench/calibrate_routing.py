@@ -1,0 +1,114 @@
+"""Fit the starter's calibration numbers on real letters and write classifier/office/starter_calibration.json.
+
+    python -m bench.calibrate_routing [--size 3000] [--sources teddy,rmw,replies]
+
+Per head, the temperature and the knowledge weight of a starter trained as `xinfang init` trains it, fitted
+on real letters that are never used to measure: a fixed sample of Teddy train (category, its 7 labels), the
+calibration half of the 人民网 messages (purpose) and the calibration half of the Teddy replies (department
+read from the government's reply). Then the abstain threshold: the lowest department/category probability
+threshold whose 需人工分流 flags catch at least CATCH of the routing errors on those letters. Never the blind
+letters. The file holds numbers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.realdata import sources
+from xinfang.classifier.calibration import CALIBRATION, apply_calibration
+from xinfang.classifier.heads import fit_blend
+from xinfang.classifier.model import Router
+from xinfang.classifier.training import fit_router
+
+TEDDY_SAMPLE = 2000
+CATCH = 0.7
+SOURCES = {"category": "teddy", "purpose": "rmw", "department": "replies"}
+
+
+def starter_router(size: int = 3000, seed: int = 20261122) -> Router:
+    """The starter as `xinfang init` trains it, before calibration."""
+    from xinfang.samples.generate import generate_letters  # bench only: the generator
+
+    return fit_router(list(generate_letters(size, seed)))
+
+
+def calibration_sets(router: Router) -> dict[str, tuple[list[dict], bool]]:
+    """head -> (real letters to fit on, pre-segmented?); the calibration halves only."""
+    teddy = sources.teddy_train()
+    random.Random(0).shuffle(teddy)
+    return {"category": (teddy[:TEDDY_SAMPLE], True),
+            "purpose": ([r for r in sources.rmw() if sources.half(r["id"]) == 0], False),
+            "department": ([r for r in sources.replies(set(router.office.departments)) if sources.half(r["id"]) == 0],
+                           False)}
+
+
+def head_inputs(router: Router, head: str, records: list[dict], segmented: bool
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Model scores, knowledge scores and truth indices of `records` for one head (known labels only)."""
+    X = router.transform([r["text"] for r in records], [r.get("title") or "" for r in records], segmented)  # noqa: N806
+    found = [router.knowledge.found(f"{r.get('title') or ''}\n{r['text']}") for r in records]
+    model = router.heads[head]
+    if head == "department":
+        categories = router.heads["category"].classes_[router._proba(router.heads["category"], X, found).argmax(1)]
+        X = router._with_category(X, list(categories))  # noqa: N806
+    scores = model.decision_function(X)
+    cues = router.knowledge.scores(head, found, list(model.classes_))
+    index = {c: k for k, c in enumerate(model.classes_)}
+    keep = [i for i, r in enumerate(records) if r.get(head) in index]
+    return scores[keep], cues[keep], np.array([index[records[i][head]] for i in keep])
+
+
+def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = True) -> dict:
+    """Calibration numbers for `router` from the real sources in `use` (all by default)."""
+    use = set(SOURCES.values()) if use is None else use
+    sets = calibration_sets(router)
+    numbers: dict = {"heads": {}, "fitted_on": {}}
+    for head in ("category", "purpose", "department"):  # category first: department sees its prediction
+        if SOURCES[head] not in use:
+            continue
+        records, segmented = sets[head]
+        scores, cues, truth = head_inputs(router, head, records, segmented)
+        scale, weight = fit_blend(scores, truth, cues if knowledge else None)
+        numbers["heads"][head] = {"scale": round(scale, 4), "knowledge_weight": round(weight, 4)}
+        numbers["fitted_on"][head] = {"source": SOURCES[head], "letters": int(len(truth))}
+        apply_calibration(router, {"heads": {head: numbers["heads"][head]}})
+    if "replies" in use:
+        numbers["abstain_threshold"] = abstain_threshold(router, sets["department"][0])
+    return numbers
+
+
+def abstain_threshold(router: Router, records: list[dict]) -> float:
+    """The lowest threshold whose flags catch CATCH of the department errors on calibration letters."""
+    found = router.suggest_many([r["text"] for r in records], [r.get("title") or "" for r in records])
+    pairs = [(s["department"]["probability"], s["department"]["label"] == r["department"])
+             for r, s in zip(records, found, strict=True)]
+    wrong = sorted(p for p, ok in pairs if not ok)
+    if not wrong:
+        return 0.5
+    return round(float(wrong[min(len(wrong) - 1, int(np.ceil(CATCH * len(wrong))) - 1)]) + 1e-4, 4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=3000)
+    parser.add_argument("--out", type=Path, default=CALIBRATION)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    router = starter_router(args.size)
+    numbers = fit_numbers(router)
+    numbers["starter_size"] = args.size
+    numbers["note"] = ("Fitted by `python -m bench.calibrate_routing` on real letters never used to measure "
+                       "(see classifier/calibration.py); numbers only.")
+    args.out.write_text(json.dumps(numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(numbers, ensure_ascii=False, indent=1))
+    print(f"written to {args.out} in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
