@@ -3,6 +3,11 @@
 Runs as an rq job (`intake.jobs.retrain_job`), on demand (`xinfang model retrain`) and on a schedule.
 Letters whose id ends in 0 or 5 are held out, always the
 same ones, so successive models are compared on the same letters.
+
+The office's own letters win (`mix_training`): generated letters of the starter corpus whose labels are not
+in the office's taxonomy (office.json) are dropped, and the rest fade as confirmed letters arrive: the
+office keeps BASE_SIZE x FADE / (FADE + confirmed) of them (1,500 with none, 750 at 500 confirmed, 300 at
+2,000) and none from FADE_OUT confirmed letters on, while each confirmed letter counts CONFIRMED_WEIGHT times.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from xinfang.classifier.persist import META_FILE, ModelMismatchError, load_model, new_version_id
+from xinfang.classifier.routing_table import Office, load_office
 from xinfang.classifier.training import evaluate_router, train_from_records
 from xinfang.classifier.versions import promote
 from xinfang.core.config import Settings
@@ -23,7 +29,30 @@ log = logging.getLogger(__name__)
 COMPARED = ("category", "purpose", "department")
 CONFIRMED_WEIGHT = 3       # a reviewer's letter counts as this many generated ones
 BASE_SIZE = 1500           # generated letters that keep rare categories known while an office has few
+FADE = 500                 # confirmed letters at which half the generated letters are left
+FADE_OUT = 3000            # from this many confirmed letters on, no generated letter is mixed in
 STARTER_CORPUS = "starter-corpus.jsonl"
+LABELS = ("category", "purpose", "department")
+
+
+def generated_share(confirmed: int) -> int:
+    """How many generated letters stay in the mix beside `confirmed` letters of the office's own."""
+    if confirmed >= FADE_OUT:
+        return 0
+    return round(BASE_SIZE * FADE / (FADE + max(confirmed, 0)))
+
+
+def in_taxonomy(record: dict, office: Office) -> bool:
+    """Whether every label of a generated letter is one the office uses (its own names win)."""
+    allowed = {"category": set(office.categories), "purpose": set(office.purposes),
+               "department": set(office.departments)}
+    return all(not record.get(head) or record[head] in allowed[head] for head in LABELS)
+
+
+def mix_training(base: list[dict], confirmed: list[dict], office: Office) -> list[dict]:
+    """The training set of a retrain: the office's letters (weighted), then fading generated ones."""
+    fitting = [r for r in base if in_taxonomy(r, office)]
+    return fitting[:generated_share(len(confirmed))] + confirmed * CONFIRMED_WEIGHT
 
 
 def confirmed_records(settings: Settings) -> list[dict]:
@@ -86,7 +115,7 @@ def retrain(settings: Settings, base: list[dict] | None = None, force: bool = Fa
     confirmed = confirmed_records(settings)
     held = [r for r in confirmed if r["id"] % 5 == 0]
     train = [r for r in confirmed if r["id"] % 5 != 0]
-    records = (base_records(settings) if base is None else base) + train * CONFIRMED_WEIGHT
+    records = mix_training(base_records(settings) if base is None else base, train, load_office())
     version = new_version_id()
     out = settings.models_root / version
     # holdout=0: the comparison below uses the held-out confirmed letters, not a split of the base set
@@ -111,6 +140,7 @@ def retrain(settings: Settings, base: list[dict] | None = None, force: bool = Fa
     log.info("retrained %s: %s (%s)", version, "promoted" if promoted else "kept current", why)
     return {"version": version, "promoted": promoted, "reason": why, "new_score": new_score,
             "current_score": old_score, "training_size": len(records), "confirmed": len(confirmed),
+            "generated": len(records) - len(train) * CONFIRMED_WEIGHT,
             "heldout": len(held)}
 
 

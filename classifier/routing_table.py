@@ -11,9 +11,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xinfang.core.config import load_settings
 from xinfang.core.errors import OfficeFileError
 
 STARTER = Path(__file__).resolve().parent / "office" / "starter.json"
+SAMPLE_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
 # Sections of knowledge a clerk uses (classifier/knowledge.py): phrases per label, edited by the office.
 KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition")
 RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat")
@@ -83,6 +85,12 @@ def office_path() -> Path:
         if own.exists():
             return own
     return STARTER
+
+
+def places_path() -> Path:
+    """The office's own places.json in the data directory when it has one, else the sample county's."""
+    own = load_settings().data_dir / "places.json"
+    return own if own.exists() else SAMPLE_PLACES
 
 
 def _phrases(value: object, where: str, problems: list[str]) -> None:

@@ -1,8 +1,8 @@
 """Chinese segmentation with jieba plus the office's domain dictionary.
 
 jieba's general dictionary splits 信访 words (涉法涉诉, 吃拿卡要, 纪委监委) and local place names into pieces
-that carry less meaning than the whole; the office's labels and places are added as user words once per
-process. Text that is already segmented (space-separated tokens, as in some offices' exports) is split on
+that carry less meaning than the whole; the office's labels and places (its own places.json in the data
+directory, else the sample county's) are added as user words once per process. Text that is already segmented (space-separated tokens, as in some offices' exports) is split on
 whitespace instead, so training and prediction see the same tokens.
 """
 
@@ -13,14 +13,11 @@ import logging
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import jieba
 from jieba import finalseg
 
-from xinfang.classifier.routing_table import load_office
-
-PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
+from xinfang.classifier.routing_table import load_office, places_path
 
 # Words of the petition trade that jieba's general dictionary does not keep whole.
 DOMAIN_WORDS = (
@@ -52,8 +49,9 @@ def _prepare_jieba() -> None:
         words += load_office().dictionary_words()
     except (OSError, ValueError):  # an unreadable office file must not stop segmentation
         log.warning("office file unreadable; segmenting without its labels")
-    if PLACES.exists():
-        places = json.loads(PLACES.read_text(encoding="utf-8"))
+    places_file = places_path()  # the office's own townships and villages, else the sample county's
+    if places_file.exists():
+        places = json.loads(places_file.read_text(encoding="utf-8"))
         words.append(places.get("county", ""))
         for township in places.get("townships", []):
             words.append(township.get("name", ""))

@@ -16,6 +16,7 @@ from xinfang.samples.compose import Writer, compose
 from xinfang.samples.matter import make_matter
 from xinfang.samples.people import make_person, pick_place, pick_style
 from xinfang.samples.phrasing import vary
+from xinfang.samples.styles import STYLES, restyle
 from xinfang.samples.vocab import Sub
 
 START = date(2023, 1, 1)
@@ -38,8 +39,13 @@ class MatterState:
 class Generator:
     """Keeps people and matters so that later letters can refer to earlier ones."""
 
-    def __init__(self, seed: int, prefix: str = "G", width: int = 6) -> None:
+    def __init__(self, seed: int, prefix: str = "G", width: int = 6, styles: tuple[str, ...] = (),
+                 plain_share: float = 0.3) -> None:
         self.rng = random.Random(seed)
+        # Voices (samples/styles.py) draw from their own generator, so the letters of a seed without
+        # styles stay exactly what they were.
+        self.styles, self.plain_share = styles, plain_share
+        self.style_rng = random.Random(f"{seed}-styles")
         self.prefix, self.width = prefix, width
         self.people: list[dict] = []
         self.matters: list[MatterState] = []
@@ -84,6 +90,10 @@ class Generator:
               repeat_of: str | None, same_matter_as: str | None) -> dict:
         letter_id = self.next_id()
         written = compose(self.rng, matter_view, writer)
+        style = "plain"
+        if self.styles and self.style_rng.random() >= self.plain_share:
+            style = self.style_rng.choice(self.styles)
+            written = restyle(self.style_rng, style, matter_view, writer.person, written)
         person = writer.person
         m = matter_view
         petitioner = None
@@ -103,6 +113,8 @@ class Generator:
             "repeat_of": repeat_of, "same_matter_as": same_matter_as, "matter_id": m["matter_id"],
             "person_id": person["person_id"] if person else None, "form": writer.form,
         }
+        if self.styles:
+            record["style"] = style
         key = person["person_id"] if person else "anon"
         state.letters.setdefault(key, letter_id)
         state.counts[key] = state.counts.get(key, 0) + 1
@@ -171,9 +183,12 @@ def _eligible(gen: Generator, received: date, window: int = 400) -> list[MatterS
     return [s for s in recent if s.received <= cutoff]
 
 
-def generate_letters(count: int, seed: int) -> list[dict]:
-    """`count` text letters with ground truth, deterministic for (count, seed)."""
-    gen = Generator(seed)
+def generate_letters(count: int, seed: int, styles: tuple[str, ...] | bool = ()) -> list[dict]:
+    """`count` text letters with ground truth, deterministic for (count, seed, styles).
+
+    `styles`: voices to mix in (True: all of samples/styles.py); each letter then records its `style`.
+    """
+    gen = Generator(seed, styles=STYLES if styles is True else tuple(styles or ()))
     rng = gen.rng
     step = SPAN_DAYS / max(count, 1)
     for i in range(count):

@@ -19,7 +19,8 @@ STARTER_SIZE = 3000
 
 
 def starter_corpus(size: int = STARTER_SIZE, seed: int = STARTER_SEED) -> list[dict]:
-    from xinfang.samples.generate import generate_letters  # the generator: CLI only; loaded on use for start-up time
+    # the generator: CLI only; imported on use for start-up time
+    from xinfang.samples.generate import generate_letters
 
     return list(generate_letters(size, seed))
 

@@ -1,0 +1,146 @@
+"""Office knowledge, its validation, the blend with the model, calibration numbers and fading generated letters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xinfang.classifier.calibration import apply_calibration, load_calibration
+from xinfang.classifier.heads import blend, fit_blend
+from xinfang.classifier.knowledge import Knowledge
+from xinfang.classifier.persist import load_model
+from xinfang.classifier.retrain import BASE_SIZE, FADE_OUT, generated_share, in_taxonomy, mix_training
+from xinfang.classifier.routing_table import STARTER, load_office, validate_office
+from xinfang.classifier.rules import apply_rules
+from xinfang.core.errors import OfficeFileError
+
+
+def starter_data() -> dict:
+    return json.loads(STARTER.read_text(encoding="utf-8"))
+
+
+def test_the_starter_office_file_is_valid_and_carries_knowledge_for_every_label():
+    data = starter_data()
+    assert validate_office(data) == []
+    assert set(data["duties"]) == set(data["departments"])
+    assert all(spec["duty"] and spec["cues"] for spec in data["duties"].values())
+    assert set(data["purpose_cues"]) == set(data["purposes"])
+    assert set(data["category_cues"]) == set(data["categories"])
+
+
+def test_validation_names_each_problem_and_loading_refuses_a_broken_file(tmp_path: Path):
+    data = starter_data()
+    data["duties"]["国土局"] = {"duty": "旧名", "cues": ["征地"]}
+    data["purpose_cues"]["求决"] = "要求"  # a string, not a list
+    data["locality"]["unit"] = "镇政府"
+    data["rule_words"]["threats"] = ["跳楼"]
+    data["abstain_threshold"] = 3
+    problems = validate_office(data)
+    assert any("国土局" in p for p in problems)
+    assert any("purpose_cues「求决」" in p for p in problems)
+    assert any("镇政府" in p for p in problems)
+    assert any("threats" in p for p in problems)
+    assert any("abstain_threshold" in p for p in problems)
+    assert validate_office([]) == ["办公室配置应是一个 JSON 对象"]
+    path = tmp_path / "office.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(OfficeFileError, match="国土局"):
+        load_office(path)
+
+
+def test_cues_find_a_clerks_reasons_in_raw_and_segmented_text():
+    knowledge = Knowledge.from_office(load_office())
+    found = knowledge.found("我对法院的判决不服，申请复查。")
+    assert "不服" in found["purpose"]["申诉"] and "判决" in found["purpose"]["申诉"]
+    assert "法院" in found["department"]["法院"]
+    assert "低保" in knowledge.found("我 家 低保 被 取消")["department"]["民政局"]  # spaces do not hide a phrase
+    village = knowledge.found("村委会把我家的承包地分给了别人")
+    assert "村委会" in village["department"]["乡镇人民政府"]  # 属地
+    scores = knowledge.scores("purpose", [found, {}], ["申诉", "咨询"])
+    assert scores[0, 0] == pytest.approx(np.log1p(len(found["purpose"]["申诉"]))) and scores[1].sum() == 0
+
+
+def test_a_page_of_notes_is_not_a_petition_but_a_complaint_is():
+    knowledge = Knowledge.from_office(load_office())
+    notes = "今天天气晴，最高气温十八度，最低气温六度，东南风三级。明天多云转小雨。数学作业第三十五页。"
+    assert not knowledge.is_petition(notes, knowledge.found(notes))
+    letter = "我家的低保被村干部取消了，请求领导帮助解决。"
+    assert knowledge.is_petition(letter, knowledge.found(letter))
+
+
+def test_the_blend_learns_to_trust_informative_cues_and_ignores_noise():
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 3, 600)
+    scores = rng.normal(0, 1, (600, 3))
+    scores[np.arange(600), truth] += 0.5  # a weak model
+    informative = np.zeros((600, 3))
+    informative[np.arange(600), truth] = np.log1p(2)
+    informative[rng.random(600) < 0.3] = 0  # cues are missing in some letters
+    scale, weight = fit_blend(scores, truth, informative)
+    assert weight > 1.0
+    better = (blend(scores, scale, informative, weight).argmax(1) == truth).mean()
+    assert better > (scores.argmax(1) == truth).mean() + 0.1
+    noise = np.zeros((600, 3))
+    noise[np.arange(600), rng.integers(0, 3, 600)] = np.log1p(1)
+    assert fit_blend(scores, truth, noise)[1] < 0.3
+
+
+def test_office_rule_words_extend_the_built_in_patterns():
+    assert not apply_rules("实在活不下去了，我就去县政府门口静坐。").urgent
+    found = apply_rules("实在活不下去了，我就去县政府门口静坐。", {"threat": ["活不下去", "静坐"]})
+    assert found.urgent and found.matched["urgent"] == ["活不下去", "静坐"]
+    assert apply_rules("再不解决我就去北京上访。", {"threat": ["静坐"]}).urgent  # built-ins stay
+
+
+def test_suggestions_show_reasons_and_notes_are_other_at_low_confidence(starter_model_dir: Path):
+    router = load_model(starter_model_dir)
+    result = router.suggest("村里的低保名额被村干部优亲厚友，我家困难却评不上低保，请求解决。")
+    assert "低保" in result["department"]["reasons"] or "低保" in result["category"]["reasons"]
+    notes = router.suggest("今天天气晴，最高气温十八度，最低气温六度，东南风三级。明天多云转小雨，记得带伞。")
+    assert notes["category"]["label"] == "其他" and notes["category"]["probability"] <= 0.2
+    assert notes["department"]["probability"] <= 0.2
+    assert notes["flags"]["needs_routing"] and notes["flags"]["not_petition"]
+
+
+def test_the_abstain_threshold_comes_from_the_office_then_the_model_then_the_deployment(starter_model_dir: Path):
+    router = load_model(starter_model_dir)
+    router.threshold = None
+    assert router.abstain_threshold(0.7) == 0.7
+    text = "小区门口的路灯坏了很久，晚上出行不便，请尽快修理。"
+    assert router.suggest(text, threshold=1.0)["flags"]["needs_routing"]
+    assert not router.suggest(text, threshold=0.0)["flags"]["needs_routing"]
+    router.threshold = 0.4
+    assert router.abstain_threshold(0.7) == 0.4
+
+
+def test_calibration_numbers_set_each_heads_temperature_and_knowledge_weight(starter_model_dir: Path):
+    router = load_model(starter_model_dir)
+    apply_calibration(router, {"heads": {"purpose": {"scale": 0.5, "knowledge_weight": 1.5}},
+                               "abstain_threshold": 0.45})
+    assert router.heads["purpose"].scale == 0.5 and router.heads["purpose"].knowledge_weight == 1.5
+    assert router.threshold == 0.45
+    shipped = load_calibration()
+    assert set(shipped["heads"]) == {"category", "purpose", "department"}
+    assert all(v["scale"] > 0 and v["knowledge_weight"] >= 0 for v in shipped["heads"].values())
+
+
+def test_generated_letters_fade_as_confirmed_letters_arrive_and_foreign_labels_drop():
+    assert generated_share(0) == BASE_SIZE
+    shares = [generated_share(n) for n in (0, 100, 500, 1000, 2000, FADE_OUT - 1, FADE_OUT, 10_000)]
+    assert shares == sorted(shares, reverse=True) and shares[2] == BASE_SIZE // 2 and shares[-2:] == [0, 0]
+    office = load_office()
+    base = [{"text": f"生成信{i}", "category": "国土资源", "purpose": "求决", "department": "自然资源局"}
+            for i in range(BASE_SIZE)]
+    base[0] = dict(base[0], department="国土局")  # a name this office does not use
+    assert not in_taxonomy(base[0], office) and in_taxonomy(base[1], office)
+    own = [{"id": i, "text": f"本单位信{i}", "category": "民政", "purpose": "求决", "department": "民政局"}
+           for i in range(600)]
+    mixed = mix_training(base, own, office)
+    generated = [r for r in mixed if r["text"].startswith("生成信")]
+    assert len(generated) == generated_share(600) < BASE_SIZE // 2
+    assert all(r["department"] != "国土局" for r in generated)
+    assert len(mixed) - len(generated) == 600 * 3
+    assert [r for r in mix_training(base, own * 5, office) if r["text"].startswith("生成信")] == []
