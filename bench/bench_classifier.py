@@ -4,7 +4,8 @@ generated sample letters held out from training (category, purpose, department, 
 Run once, single core:  OMP_NUM_THREADS=1 nice taskset -c 0 .venv/bin/python bench/bench_classifier.py [--json OUT]
 Seconds are wall and CPU (time.process_time); ratios compare with a plain LinearSVC fit and stock jieba in
 the same process, because the machine is usually shared.
-Data stays in /work/shared/data; nothing from it is written into the repository.
+Data is read from <checkout>/../shared/data (a SystemExit says so when it is missing); nothing from it is
+written into the repository.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-TEDDY = Path("/work/shared/data/teddy2020c")
+TEDDY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "teddy2020c"
 
 
 def _rows(path: Path) -> list[dict]:
@@ -119,7 +120,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     load = [round(x, 2) for x in os.getloadavg()]
-    results = {"teddy": teddy() if TEDDY.exists() else None, "samples": samples()}
+    if not (TEDDY / "train.csv").exists() or not (TEDDY / "dev.csv").exists():
+        raise SystemExit(f"{TEDDY} not found: the shared data is expected at ../shared/data relative to the "
+                         "checkout (it is never part of the repository).")
+    results = {"teddy": teddy(), "samples": samples()}
     results["load_average"] = {"start": load, "end": [round(x, 2) for x in os.getloadavg()]}
     text = json.dumps(results, ensure_ascii=False, indent=1)
     print(text)

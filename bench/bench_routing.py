@@ -31,6 +31,8 @@ from xinfang.classifier.calibration import apply_calibration  # noqa: E402
 from xinfang.classifier.knowledge import Knowledge  # noqa: E402
 from xinfang.classifier.model import Router  # noqa: E402
 from xinfang.classifier.training import fit_router  # noqa: E402
+from xinfang.commands.starter import STARTER_SIZE  # noqa: E402
+from xinfang.intake.fields.urgency import urgency_field  # noqa: E402
 
 KNOWLEDGE_PARTS = {"duties+属地 (department)": "department", "purpose cues": "purpose",
                    "category cues": "category"}
@@ -101,6 +103,16 @@ def office_models(blind: dict[str, list[dict]], depts: set[str]) -> dict:
     return out
 
 
+def desk_urgent(records: list[dict], found: list[dict]) -> dict:
+    """扬言 as the desk shows it: the router's rule or intake's urgency field (the letter is urgent if either)."""
+    truth = [bool(r.get("urgent")) for r in records]
+    flagged = [bool(s["flags"]["urgent"]) or bool(urgency_field(r["text"])["value"])
+               for r, s in zip(records, found, strict=True)]
+    hits = sum(t and f for t, f in zip(truth, flagged, strict=True))
+    return {"n": sum(truth), "flagged": sum(flagged), "recall": round(hits / max(sum(truth), 1), 4),
+            "precision": round(hits / sum(flagged), 4) if sum(flagged) else None}
+
+
 def common_errors(records: list[dict], found: list[dict], limit: int = 10) -> list[dict]:
     pairs: Counter = Counter()
     for r, s in zip(records, found, strict=True):
@@ -110,11 +122,42 @@ def common_errors(records: list[dict], found: list[dict], limit: int = 10) -> li
     return [{"head": h, "truth": t, "predicted": p, "n": n} for (h, t, p), n in pairs.most_common(limit)]
 
 
+def _cell(report: dict, head: str, key: str = "accuracy") -> str:
+    value = report.get(head, {}).get(key)
+    return "—" if value is None else f"{value:.3f}"
+
+
+def markdown(results: dict) -> str:
+    """The tables of bench/RESULTS.md from a results dict."""
+    shipped = results["variants"]["shipped: knowledge + real calibration"]
+    lines = ["| set | n | category | purpose | department | category top-80% | purpose top-80% | department top-80% "
+             "| ECE cat / pur / dept | 需人工分流 share | errors flagged | 扬言 recall / precision |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, report in shipped.items():
+        urgent = report.get("urgent") or {}
+        ece = " / ".join(_cell(report, h, "ece") for h in ("category", "purpose", "department"))
+        flagged = f"{report.get('routing_errors_flagged', 0)}/{report.get('routing_errors', 0)}"
+        lines.append(f"| {name} | {report['category' if 'category' in report else next(iter(report))].get('n', '')} | "
+                     + " | ".join(_cell(report, h) for h in ("category", "purpose", "department")) + " | "
+                     + " | ".join(_cell(report, h, "accuracy_top80") for h in ("category", "purpose", "department"))
+                     + f" | {ece} | {report.get('needs_routing_share', 0):.2f} | {flagged} | "
+                     + (f"{urgent.get('recall')} / {urgent.get('precision')}" if urgent else "—") + " |")
+    lines += ["", "| variant | blind cat | blind purpose | blind dept | Teddy dev cat | replies dept | rmw purpose "
+              "| blind dept ECE |", "|---|---|---|---|---|---|---|---|"]
+    for name, v in results["variants"].items():
+        lines.append(f"| {name} | {_cell(v['blind_all'], 'category')} | {_cell(v['blind_all'], 'purpose')} | "
+                     f"{_cell(v['blind_all'], 'department')} | {_cell(v['teddy_dev'], 'category')} | "
+                     f"{_cell(v['replies_test'], 'department')} | {_cell(v['rmw_test'], 'purpose')} | "
+                     f"{_cell(v['blind_all'], 'department', 'ece')} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=3000)
+    parser.add_argument("--size", type=int, default=STARTER_SIZE)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--skip-office", action="store_true")
+    parser.add_argument("--markdown", type=Path, help="also write the summary tables here")
     args = parser.parse_args()
     load = [round(x, 2) for x in os.getloadavg()]
     started = time.process_time()
@@ -157,6 +200,8 @@ def main() -> None:
     apply_calibration(router, shipped)
     suggestions = final.pop("_suggestions")
     results["blind_common_errors"] = common_errors(blind["blind_all"], suggestions)
+    results["blind_urgent_desk"] = {name: desk_urgent(records, suggest(router, records))
+                                    for name, records in blind.items()}
     results["variants"] = {name: {k: brief(v) for k, v in report.items()} for name, report in variants.items()}
     results["shipped_detail"] = {k: {h: v[h] for h in ("category", "purpose", "department") if h in v}
                                  for k, v in final.items() if k in ("blind_all", "teddy_dev", "replies_test", "rmw_test")}
@@ -166,6 +211,8 @@ def main() -> None:
     text = json.dumps(results, ensure_ascii=False, indent=1)
     if args.json:
         args.json.write_text(text, encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(markdown(results), encoding="utf-8")
     print(text)
 
 

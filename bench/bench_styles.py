@@ -40,8 +40,9 @@ def main() -> None:
     for style in STYLES:
         held = [r for r in letters if r["style"] == style]
         others = [r for r in letters if r["style"] != style]
-        seen = [r for r in letters if r not in held[: len(held) // 2]]
         test = held[: len(held) // 2]  # the half no model trains on
+        tested = {r["id"] for r in test}
+        seen = [r for r in letters if r["id"] not in tested]
         without = fit_router(rng.sample(others, min(args.train, len(others))))
         with_style = fit_router(rng.sample(seen, min(args.train, len(seen))))
         row = {"n_test": len(test)}

@@ -25,17 +25,16 @@ from xinfang.classifier.calibration import CALIBRATION, apply_calibration
 from xinfang.classifier.heads import fit_blend
 from xinfang.classifier.model import Router
 from xinfang.classifier.training import fit_router
+from xinfang.commands.starter import STARTER_SIZE, starter_corpus
 
 TEDDY_SAMPLE = 2000
 CATCH = 0.7
 SOURCES = {"category": "teddy", "purpose": "rmw", "department": "replies"}
 
 
-def starter_router(size: int = 3000, seed: int = 20261122) -> Router:
+def starter_router(size: int = STARTER_SIZE) -> Router:
     """The starter as `xinfang init` trains it, before calibration."""
-    from xinfang.samples.generate import generate_letters  # bench only: the generator
-
-    return fit_router(list(generate_letters(size, seed)))
+    return fit_router(starter_corpus(size))
 
 
 def calibration_sets(router: Router) -> dict[str, tuple[list[dict], bool]]:
@@ -96,7 +95,7 @@ def abstain_threshold(router: Router, records: list[dict]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=3000)
+    parser.add_argument("--size", type=int, default=STARTER_SIZE)
     parser.add_argument("--out", type=Path, default=CALIBRATION)
     args = parser.parse_args()
     started = time.perf_counter()

@@ -3,9 +3,10 @@
 A model trained on generated letters only knows the generator's words; a clerk knows that 不服…判决 is an
 appeal, that 低保 belongs to 民政局 and that a 村干部 matter goes to the township. The office file holds
 that knowledge as data the office edits (sections `duties`, `category_cues`, `purpose_cues`, `locality`,
-`not_petition`): phrases per label. Each letter gets, per head and label, log(1 + the number of distinct
-phrases of that label found in it); the router blends these scores with the model's (weights fitted on real
-held-out letters, see classifier/blend.py) and shows the phrases as the reasons for a suggestion.
+`not_petition`): phrases per label. Each letter gets, per head and label, log(1 + the distinct phrases
+of that label found in it); the router blends these scores with the model's (weights fitted on real
+held-out letters, classifier/calibration.py) and shows the phrases as the reasons for a suggestion. A phrase
+that several labels of one head list (工资 for 人社局 and 组织部) counts 1/k for each of its k labels.
 
 Matching is plain substring search over the letter with whitespace removed, so pre-segmented exports and
 raw letters match alike, and OCR'd line breaks inside a phrase do not hide it.
@@ -33,6 +34,7 @@ class Knowledge:
     signal: list[str] = field(default_factory=list)
     min_signal: int = 2
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[str, str]]] = {}
@@ -42,6 +44,8 @@ class Knowledge:
                     if phrase:
                         index.setdefault(phrase, []).append((head, label))
         self._index = index
+        self._share = {(phrase, head): 1.0 / sum(1 for h, _ in targets if h == head)
+                       for phrase, targets in index.items() for head, _ in targets}
 
     @classmethod
     def from_office(cls, office: Office) -> Knowledge:
@@ -76,13 +80,14 @@ class Knowledge:
         return out
 
     def scores(self, head: str, found: Sequence[dict], classes: Sequence[str]) -> np.ndarray:
-        """log(1 + distinct phrases) per letter and class, in the order of `classes`."""
+        """log(1 + distinct phrases, each 1/k when k labels share it) per letter and class of `classes`."""
         out = np.zeros((len(found), len(classes)))
         column = {c: k for k, c in enumerate(classes)}
+        share = self._share
         for i, hits in enumerate(found):
             for label, phrases in hits.get(head, {}).items():
                 if label in column:
-                    out[i, column[label]] = np.log1p(len(phrases))
+                    out[i, column[label]] = np.log1p(sum(share[(p, head)] for p in phrases))
         return out
 
     def is_petition(self, text: str, found: dict) -> bool:

@@ -28,6 +28,10 @@ THREAT = re.compile(
     r"去北京上访|进京上访|到北京上访|上北京|去省里上访|集体上访|堵路|堵门|拉横幅|一起去")
 
 
+# "我绝不会去北京上访" is no threat: a negation just before the word cancels it (as intake's urgency field does).
+_NEGATED = re.compile(r"(?:不会|决不|绝不|不至于|不想|没想)[^，。]{0,4}$")
+
+
 @dataclass
 class RuleResult:
     legal: bool = False
@@ -76,7 +80,13 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
         result.notes.append(
             f"纪检监察：反映{'、'.join(officials[:2])}「{'、'.join(misconduct[:3])}」，应转纪委监委；"
             "注意揭发控告内容不得转给被反映人或其单位。")
-    threats = [w for w in _found(THREAT, text) if w != "炸" or re.search(r"炸(死|掉|了|药|毁)", text)]
+    threats = []
+    for match in THREAT.finditer(text):
+        word = match.group(0)
+        if word in threats or _NEGATED.search(text[max(0, match.start() - 8):match.start()]):
+            continue
+        if word != "炸" or re.search(r"炸(死|掉|了|药|毁)", text):
+            threats.append(word)
     if threats:
         result.urgent = True
         result.matched["urgent"] = threats

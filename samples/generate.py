@@ -17,7 +17,7 @@ from xinfang.samples.matter import make_matter
 from xinfang.samples.people import make_person, pick_place, pick_style
 from xinfang.samples.phrasing import vary
 from xinfang.samples.styles import STYLES, restyle
-from xinfang.samples.vocab import Sub
+from xinfang.samples.vocab import EVERY_UNIT, Sub
 
 START = date(2023, 1, 1)
 SPAN_DAYS = 730
@@ -40,8 +40,9 @@ class Generator:
     """Keeps people and matters so that later letters can refer to earlier ones."""
 
     def __init__(self, seed: int, prefix: str = "G", width: int = 6, styles: tuple[str, ...] = (),
-                 plain_share: float = 0.3) -> None:
+                 plain_share: float = 0.3, every_unit: bool = False) -> None:
         self.rng = random.Random(seed)
+        self.table = EVERY_UNIT if every_unit else None
         # Voices (samples/styles.py) draw from their own generator, so the letters of a seed without
         # styles stay exactly what they were.
         self.styles, self.plain_share = styles, plain_share
@@ -128,7 +129,7 @@ class Generator:
         """A letter opening a new matter, by a new or a given person."""
         rng = self.rng
         town, village = (person["town"], person["village"]) if person else pick_place(rng)
-        matter = make_matter(rng, f"M{len(self.matters) + 1:06d}", town, village, sub, purpose)
+        matter = make_matter(rng, f"M{len(self.matters) + 1:06d}", town, village, sub, purpose, self.table)
         if anonymous is None:
             anonymous = person is None and rng.random() < (0.4 if matter["purpose"] == "揭发控告" else 0.06)
         if not anonymous and person is None:
@@ -183,12 +184,13 @@ def _eligible(gen: Generator, received: date, window: int = 400) -> list[MatterS
     return [s for s in recent if s.received <= cutoff]
 
 
-def generate_letters(count: int, seed: int, styles: tuple[str, ...] | bool = ()) -> list[dict]:
-    """`count` text letters with ground truth, deterministic for (count, seed, styles).
+def generate_letters(count: int, seed: int, styles: tuple[str, ...] | bool = (), every_unit: bool = False) -> list[dict]:
+    """`count` text letters with ground truth, deterministic for (count, seed, styles, every_unit).
 
     `styles`: voices to mix in (True: all of samples/styles.py); each letter then records its `style`.
+    `every_unit`: also write to the units the base vocabulary leaves out (医保局, 司法局, 检察院).
     """
-    gen = Generator(seed, styles=STYLES if styles is True else tuple(styles or ()))
+    gen = Generator(seed, styles=STYLES if styles is True else tuple(styles or ()), every_unit=every_unit)
     rng = gen.rng
     step = SPAN_DAYS / max(count, 1)
     for i in range(count):

@@ -55,10 +55,22 @@ def department_for(sub: Sub, purpose: str, accused_official: bool) -> str:
     return sub.department
 
 
+# How often a county's letters fall in each 一级 (rough shares of published county 信访 statistics: land,
+# building, labour and 政法 lead; 党务政务 and 其他 are rare). Used with the every-unit table only, so the
+# base generator's seeds keep their letters.
+CATEGORY_SHARES = {"城乡建设": 14, "国土资源": 12, "劳动和社会保障": 12, "农村农业": 10, "政法": 10, "民政": 6,
+                   "纪检监察": 6, "环境保护": 6, "教育文体": 5, "卫生健康": 4, "交通运输": 4, "组织人事": 2,
+                   "经济管理": 2, "商贸旅游": 2, "退役军人事务": 3, "党务政务": 1, "其他": 1}
+
+
 def make_matter(rng: random.Random, matter_id: str, town: str, village: str, sub: Sub | None = None,
-                purpose: str | None = None) -> dict:
-    """Draw the facts and labels of one matter."""
-    if sub is None:
+                purpose: str | None = None, table: dict[str, dict[str, Sub]] | None = None) -> dict:
+    """Draw the facts and labels of one matter (from `table` at CATEGORY_SHARES, else the base table evenly)."""
+    if sub is None and table is not None:
+        names = list(table)
+        category = rng.choices(names, weights=[CATEGORY_SHARES.get(n, 1) for n in names])[0]
+        sub = rng.choice(list(table[category].values()))
+    elif sub is None:
         category = rng.choice(list(SUBS))
         sub = rng.choice(list(SUBS[category].values()))
     purpose = purpose or choose_purpose(rng, sub)

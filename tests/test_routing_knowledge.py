@@ -57,10 +57,14 @@ def test_cues_find_a_clerks_reasons_in_raw_and_segmented_text():
     assert "不服" in found["purpose"]["申诉"] and "判决" in found["purpose"]["申诉"]
     assert "法院" in found["department"]["法院"]
     assert "低保" in knowledge.found("我 家 低保 被 取消")["department"]["民政局"]  # spaces do not hide a phrase
-    village = knowledge.found("村委会把我家的承包地分给了别人")
-    assert "村委会" in village["department"]["乡镇人民政府"]  # 属地
+    village = knowledge.found("村里的村务一直不公开，一事一议的钱不知去向")
+    assert {"村务", "一事一议"} <= set(village["department"]["乡镇人民政府"])  # 属地
+    assert "乡镇人民政府" not in knowledge.found("村支书贪污低保金").get("department", {})  # the accused is no 属地
     scores = knowledge.scores("purpose", [found, {}], ["申诉", "咨询"])
     assert scores[0, 0] == pytest.approx(np.log1p(len(found["purpose"]["申诉"]))) and scores[1].sum() == 0
+    edited = Knowledge(cues={"department": {"人社局": ["工资", "社保"], "组织部": ["工资"]}})
+    shared = edited.scores("department", [edited.found("工资和社保")], ["人社局", "组织部"])
+    assert shared[0].tolist() == pytest.approx([np.log1p(1.5), np.log1p(0.5)])  # shared by two: half each
 
 
 def test_a_page_of_notes_is_not_a_petition_but_a_complaint_is():
@@ -144,3 +148,8 @@ def test_generated_letters_fade_as_confirmed_letters_arrive_and_foreign_labels_d
     assert all(r["department"] != "国土局" for r in generated)
     assert len(mixed) - len(generated) == 600 * 3
     assert [r for r in mix_training(base, own * 5, office) if r["text"].startswith("生成信")] == []
+
+
+def test_a_negated_threat_is_not_urgent():
+    assert not apply_rules("我是讲道理的人，绝不会去北京上访，只想讨个公道。").urgent
+    assert apply_rules("再不解决，我就去北京上访。").urgent

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xinfang.samples.vocab import part_a, part_b
+from xinfang.samples.vocab import part_a, part_b, part_c
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.split("|") if p.strip())
 
 
-def _load() -> dict[str, dict[str, Sub]]:
+def _load(modules: tuple = (part_a, part_b)) -> dict[str, dict[str, Sub]]:
     table: dict[str, dict[str, Sub]] = {}
-    for module in (part_a, part_b):
+    for module in modules:
         for category, subs in module.DATA.items():
             for name, row in subs.items():
                 dept, official, situ, fix, ask, sug, who, det, orgs = row
@@ -50,6 +50,8 @@ def _load() -> dict[str, dict[str, Sub]]:
 
 
 SUBS: dict[str, dict[str, Sub]] = _load()
+# Every unit of the office: the base subcategories plus those for 医保局, 司法局 and 检察院 (part_c).
+EVERY_UNIT: dict[str, dict[str, Sub]] = _load((part_a, part_b, part_c))
 
 
 def all_subs() -> list[Sub]:

@@ -19,10 +19,11 @@ STARTER_SIZE = 3000
 
 
 def starter_corpus(size: int = STARTER_SIZE, seed: int = STARTER_SEED) -> list[dict]:
+    """Generated letters in every voice (samples/styles.py), about every unit of the office, at county shares."""
     # the generator: CLI only; imported on use for start-up time
     from xinfang.samples.generate import generate_letters
 
-    return list(generate_letters(size, seed))
+    return list(generate_letters(size, seed, styles=True, every_unit=True))
 
 
 def train_starter(settings: Settings, size: int = STARTER_SIZE) -> dict:
