@@ -49,7 +49,8 @@ def test_suggestion_has_the_agreed_shape(model: object, sample: list[dict], star
     assert tops == sorted(tops, reverse=True) and tops[0] == result["category"]["probability"]
     assert result["subcategory"]["label"] in office.subcategories[result["category"]["label"]]
     assert isinstance(result["department"]["table_ok"], bool)
-    assert set(result["flags"]) == {"needs_routing", "urgent", "legal", "discipline", "notes"}
+    assert set(result["flags"]) == {"needs_routing", "urgent", "legal", "discipline", "not_petition", "notes"}
+    assert all(isinstance(result[h]["reasons"], list) for h in ("category", "purpose", "department"))
     meta = json.loads((starter_model_dir / META_FILE).read_text())
     assert result["model_version"] == meta["version"]
 
