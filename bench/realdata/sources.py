@@ -1,4 +1,4 @@
-"""Every real source the routing bench measures on, read from `<checkout>/../shared/data`.
+"""Every real source the routing bench measures on, read from `<checkout>/../shared/data` (bench/data.py).
 
 Nothing here is written into the repository: the loaders return records in memory. A missing source is a
 SystemExit that says where the data was expected, so a bench never prints nothing. Splits that must stay
@@ -10,12 +10,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from pathlib import Path
 
+from bench.data import read_csv, shared
 from bench.realdata.reply_units import load_labelled
 
-CHECKOUT = Path(__file__).resolve().parents[2]
-DATA = CHECKOUT.parent / "shared" / "data"
 PARTS = ("P", "Q", "R", "S")
 # Teddy's 7 labels onto the office's 一级 (卫生计生 was renamed 卫生健康 in 2018).
 TEDDY_LABELS = {"卫生计生": "卫生健康"}
@@ -23,17 +21,9 @@ TEDDY_LABELS = {"卫生计生": "卫生健康"}
 RMW_PURPOSE = {"投诉/求助": "求决", "建言": "意见建议", "咨询": "咨询"}
 
 
-def require(path: Path) -> Path:
-    if not path.exists():
-        raise SystemExit(f"{path} not found: the shared data is expected at {DATA} (../shared/data relative to "
-                         "the checkout) and is never part of the repository.")
-    return path
-
-
-def _csv(path: Path) -> list[dict]:
-    csv.field_size_limit(10**8)
-    with require(path).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _csv(*parts: str) -> list[dict[str, str]]:
+    csv.field_size_limit(10**8)  # replies and messages hold long texts
+    return read_csv(*parts)
 
 
 def half(key: str) -> int:
@@ -43,7 +33,7 @@ def half(key: str) -> int:
 
 def blind(part: str) -> list[dict]:
     """Letters written apart from the project: measure only, never train or calibrate."""
-    path = require(DATA / "letters_blind" / f"part_{part}.jsonl")
+    path = shared("letters_blind", f"part_{part}.jsonl")
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) | {"part": part, "title": ""} for line in lines if line.strip()]
 
@@ -51,18 +41,18 @@ def blind(part: str) -> list[dict]:
 def teddy_train() -> list[dict]:
     """Segmented, stop-word-filtered tokens with the 7 labels mapped onto the office's 一级."""
     return [{"id": f"t{i}", "text": r["tokens"], "title": "", "category": TEDDY_LABELS.get(r["label"], r["label"])}
-            for i, r in enumerate(_csv(DATA / "teddy2020c" / "train.csv"))]
+            for i, r in enumerate(_csv("teddy2020c", "train.csv"))]
 
 
 def teddy_dev() -> list[dict]:
     return [{"id": r["id"], "text": r["text"], "title": r["title"],
              "category": TEDDY_LABELS.get(r["label"], r["label"])}
-            for r in _csv(DATA / "teddy2020c" / "dev.csv")]
+            for r in _csv("teddy2020c", "dev.csv")]
 
 
 def replies(departments: set[str]) -> list[dict]:
     """Real messages with the department read out of the government's reply (0.907 hand-checked)."""
-    require(DATA / "teddy2020c" / "replies.csv")
+    shared("teddy2020c", "replies.csv")
     return [{"id": r["id"], "text": r["text"], "title": r["title"], "department": r["department"]}
             for r in load_labelled() if r["department"] in departments]
 
@@ -70,7 +60,7 @@ def replies(departments: set[str]) -> list[dict]:
 def rmw() -> list[dict]:
     """Real online messages with the poster's own type read as a purpose."""
     out = []
-    for r in _csv(DATA / "rmw_gas" / "messages.csv"):
+    for r in _csv("rmw_gas", "messages.csv"):
         purpose = RMW_PURPOSE.get((r.get("typeNameD") or "").strip())
         if purpose and (r.get("replyContentMain") or "").strip():
             out.append({"id": r["replyID"], "text": r["replyContentMain"], "title": r.get("title", ""),
