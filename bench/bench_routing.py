@@ -157,9 +157,19 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=STARTER_SIZE)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--skip-office", action="store_true")
+    parser.add_argument("--office-only", action="store_true", help="only the models trained on real records")
     parser.add_argument("--markdown", type=Path, help="also write the summary tables here")
     args = parser.parse_args()
     load = [round(x, 2) for x in os.getloadavg()]
+    if args.office_only:
+        from xinfang.classifier.routing_table import load_office
+
+        found = office_models(blind_sets(), set(load_office().departments))
+        text = json.dumps(found, ensure_ascii=False, indent=1)
+        if args.json:
+            args.json.write_text(text, encoding="utf-8")
+        print(text)
+        return
     started = time.process_time()
     router = starter_router(args.size)
     results: dict = {"starter_train_cpu_seconds": round(time.process_time() - started, 1), "starter_size": args.size}

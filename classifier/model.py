@@ -166,7 +166,7 @@ class Router:
         probas = {name: self._proba(head, X, found) for name, head in self.heads.items() if name != "department"}
         petition = [knowledge.is_petition(f"{title}\n{text}", hits)
                     for text, title, hits in zip(texts, titles, found, strict=True)]
-        cats = self._top_labels("category", probas)
+        cats = self._top_labels("category", probas, X.shape[0])
         XD = self._with_category(X, cats) if "department" in self.heads else None  # noqa: N806
         if XD is not None:
             probas["department"] = self._proba(self.heads["department"], XD, found)
@@ -180,9 +180,9 @@ class Router:
             cues = self.knowledge.scores(head.name, found, list(head.classes_))
         return head.predict_proba(X, cues)
 
-    def _top_labels(self, name: str, probas: dict[str, np.ndarray]) -> list[str | None]:
-        if name not in probas:
-            return [None] * len(next(iter(probas.values()), []))
+    def _top_labels(self, name: str, probas: dict[str, np.ndarray], n: int) -> list[str | None]:
+        if name not in probas:  # e.g. a model trained on department labels only
+            return [None] * n
         return list(self.heads[name].classes_[probas[name].argmax(axis=1)])
 
     def _head(self, name: str, i: int, X: csr_matrix, probas: dict[str, np.ndarray]) -> dict:  # noqa: N803

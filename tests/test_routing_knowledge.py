@@ -153,3 +153,14 @@ def test_generated_letters_fade_as_confirmed_letters_arrive_and_foreign_labels_d
 def test_a_negated_threat_is_not_urgent():
     assert not apply_rules("我是讲道理的人，绝不会去北京上访，只想讨个公道。").urgent
     assert apply_rules("再不解决，我就去北京上访。").urgent
+
+
+def test_a_model_trained_on_department_labels_only_still_suggests():
+    """An office whose records carry only the handling unit (as the Teddy replies do) gets a department."""
+    from xinfang.classifier.training import fit_router
+    from xinfang.samples.generate import generate_letters
+
+    records = [{"text": r["text"], "department": r["department"]} for r in generate_letters(80, 3)]
+    router = fit_router(records)
+    result = router.suggest(records[0]["text"])
+    assert "category" not in result and result["department"]["label"] in {r["department"] for r in records}
