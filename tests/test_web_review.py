@@ -213,3 +213,24 @@ def test_a_filtered_queue_stays_filtered_through_next_previous_and_confirm(desk)
     confirmed = client.post(f"/letters/{a}/review?department=住建局", data={
         "csrf_token": token, "category": "城乡建设", "purpose": "求决", "department": "住建局"})
     assert confirmed.headers["Location"].startswith(f"/letters/{b}?department=")  # not the 人社局 letter between
+
+
+def test_desk_says_when_no_model_is_promoted_and_shows_the_knowledge_behind_a_suggestion(desk):
+    settings, _app, client = desk
+    with session_scope(settings.database_url) as s:
+        letter = make_letter(s)
+        letter.suggestion.detail = dict(letter.suggestion.detail, department={
+            "label": "人社局", "probability": 0.83, "reasons": ["拖欠工资", "农民工"]})
+        waiting = make_letter(s)
+        waiting.suggestions = []
+        letter_id, waiting_id = letter.id, waiting.id
+    queue = client.get("/review")
+    assert queue.status_code == 200 and 'id="no-model"' in queue.get_data(as_text=True)
+    page = client.get(f"/letters/{letter_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "职能/用语依据" in html and "拖欠工资" in html
+    unrouted = client.get(f"/letters/{waiting_id}")
+    assert unrouted.status_code == 200 and 'id="no-suggestion"' in unrouted.get_data(as_text=True)
+    settings.model_dir.mkdir(parents=True)
+    (settings.model_dir / "meta.json").write_text("{}", encoding="utf-8")
+    assert 'id="no-model"' not in client.get("/review").get_data(as_text=True)
