@@ -7,6 +7,9 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xinfang.core.deadlines import normalise_counting
+from xinfang.core.errors import ConfigError
+
 
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
@@ -72,6 +75,14 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _day_counting(value: str) -> str:
+    """Checked at start-up, so a wrong value stops the process with a message, not every queue page."""
+    try:
+        return normalise_counting(value)
+    except ValueError:
+        raise ConfigError(f"XINFANG_DAY_COUNTING={value!r}: use 'calendar' or 'workdays'.") from None
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("XINFANG_DATA_DIR", "./var")).resolve()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'xinfang.db'}"
@@ -88,6 +99,6 @@ def load_settings() -> Settings:
         max_image_pixels=_env_int("XINFANG_MAX_IMAGE_PIXELS", 80_000_000),
         job_timeout=_env_int("XINFANG_JOB_TIMEOUT", 900),
         routing_days=_env_int("XINFANG_ROUTING_DAYS", 15),
-        day_counting=os.environ.get("XINFANG_DAY_COUNTING", "calendar"),
+        day_counting=_day_counting(os.environ.get("XINFANG_DAY_COUNTING", "calendar")),
         abstain_threshold=_env_float("XINFANG_ABSTAIN_THRESHOLD", 0.5),
     )

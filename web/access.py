@@ -12,8 +12,21 @@ from xinfang.models import Letter, record
 from xinfang.web.extensions import db
 
 
+MAX_ID = 2**31 - 1  # letters.id is a 32-bit integer on PostgreSQL: a larger number names no letter
+
+
+def parse_ids(text: str, limit: int = 500) -> list[int]:
+    """Letter ids from a comma-separated parameter; anything that is not a plausible id is left out."""
+    ids = []
+    for part in text.split(","):
+        part = part.strip()
+        if part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID:
+            ids.append(int(part))
+    return ids[:limit]
+
+
 def letter_or_404(letter_id: int) -> Letter:
-    letter = db().get(Letter, letter_id)
+    letter = db().get(Letter, letter_id) if 0 < letter_id <= MAX_ID else None
     if letter is None:
         abort(404)
     if not can_view(current_user, letter):

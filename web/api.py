@@ -18,24 +18,33 @@ from werkzeug.wrappers import Response
 
 from xinfang.core.privacy import mask_id_number, mask_phone, sees_full_identity
 from xinfang.models import Letter, Role, Status, record
-from xinfang.web.access import letter_or_404, visible
+from xinfang.web.access import MAX_ID, letter_or_404, parse_ids, visible
 from xinfang.web.extensions import csrf, db, settings
 from xinfang.web.records import letter_record
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_PAGE = 100_000  # beyond it the offset overflows the database's integer; no queue is that long
 
 
 def error(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify({"error": code, "message": message}), status
 
 
+def _bearer() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 @bp.before_request
-def _csrf_for_sessions() -> None:
+def _csrf_for_sessions() -> tuple[Response, int] | None:
     if request.method == "POST" and request.path != "/api/openapi.json":
         # Flask-Login resolves the user (and g.token_auth) lazily: touch it first.
         _ = current_user.is_authenticated
+        if _bearer() and not g.get("token_auth"):
+            # An expired or forged token: the client must authenticate again; CSRF is not its problem.
+            return error(401, "unauthorized", "API 令牌无效或已过期。请用 `xinfang token create` 生成新令牌。")
         if not g.get("token_auth"):
             csrf.protect()
+    return None
 
 
 def _require(*roles: str) -> tuple[Response, int] | None:
@@ -45,7 +54,7 @@ def _require(*roles: str) -> tuple[Response, int] | None:
 
 
 def _letter(letter_id: int) -> Letter | tuple[Response, int]:
-    letter = db().get(Letter, letter_id)
+    letter = db().get(Letter, letter_id) if 0 < letter_id <= MAX_ID else None
     if letter is None:
         return error(404, "not_found", f"没有第 {letter_id} 号信件。")
     from werkzeug.exceptions import NotFound
@@ -145,7 +154,7 @@ def suggestions(letter_id: int) -> Any:
 @login_required
 def statuses() -> Response:
     """Status of several letters at once, for the upload page's progress display."""
-    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()][:500]
+    ids = parse_ids(request.args.get("ids", ""))
     rows = visible(db().scalars(select(Letter).where(Letter.id.in_(ids)).options(selectinload(Letter.suggestions))))
     return jsonify({str(r.id): {"status": r.status, "failure_stage": r.failure_stage,
                                 "failure_reason": r.failure_reason} for r in rows})
@@ -166,12 +175,16 @@ def _letter_in_review(letter_id: int) -> Any:
 def review(letter_id: int) -> Any:
     """Confirm or correct: JSON {category, purpose, department, is_repeat?, fields?: {key: value}}."""
     from xinfang.web.letter_view import EDITABLE
-    from xinfang.web.review import HEADS, apply_review
+    from xinfang.web.review import HEADS, AlreadyHandled, apply_review, field_problem, label_problem
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
         return found
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        return error(400, "bad_body", "请求体应为 JSON 对象：{category, purpose, department, is_repeat?, fields?}。")
     chosen = {head: (str(body.get(head) or "").strip() or None) for head in HEADS}
     missing = [head for head, value in chosen.items() if not value]
     if missing:
@@ -182,8 +195,14 @@ def review(letter_id: int) -> Any:
     old = found.fields or {}
     fields = {k: (str(v).strip() or None) if v is not None else None for k, v in fields.items()
               if (old.get(k) or {}).get("value") != v}
+    if (problem := label_problem(chosen) or field_problem(fields)) is not None:
+        return error(400, "bad_value", problem)
     is_repeat = body.get("is_repeat") if found.repeat_link is not None else None
-    result = apply_review(found, current_user.id, chosen, None if is_repeat is None else bool(is_repeat), fields)
+    try:
+        result = apply_review(found, current_user.id, chosen, None if is_repeat is None else bool(is_repeat),
+                              fields)
+    except AlreadyHandled as exc:
+        return error(409, "already_handled", exc.message)
     db().commit()
     return jsonify({"letter_id": found.id, "status": found.status, "action": result.action,
                     "before": result.before, "after": result.after})
@@ -192,12 +211,19 @@ def review(letter_id: int) -> Any:
 @bp.post("/letters/<int:letter_id>/rescan")
 @login_required
 def rescan(letter_id: int) -> Any:
-    from xinfang.web.review import send_back
+    from xinfang.web.review import AlreadyHandled, send_back
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
         return found
-    send_back(found, current_user.id, str((request.get_json(silent=True) or {}).get("reason") or "扫描件不清楚或缺页"))
+    body = request.get_json(silent=True)
+    if body is not None and not isinstance(body, dict):
+        return error(400, "bad_body", "请求体应为 JSON 对象：{reason?}。")
+    reason = str((body or {}).get("reason") or "").replace("\x00", "").strip()[:300] or "扫描件不清楚或缺页"
+    try:
+        send_back(found, current_user.id, reason)
+    except AlreadyHandled as exc:
+        return error(409, "already_handled", exc.message)
     db().commit()
     return jsonify({"letter_id": found.id, "status": found.status, "failure_reason": found.failure_reason})
 
@@ -230,7 +256,7 @@ def queue() -> Any:
 
     if (denied := _require(Role.reviewer, Role.supervisor)) is not None:
         return denied
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     size = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200)
     filters = QueueFilters.from_args(request.args)
     base = filtered(filters)
@@ -267,9 +293,12 @@ def backlog() -> Response:
 @bp.get("/stats")
 @login_required
 def stats() -> Any:
-    from xinfang.web.statistics import as_json, compute, parse_period
+    from xinfang.web.statistics import PeriodError, as_json, compute, parse_period
 
     if (denied := _require(Role.supervisor)) is not None:
         return denied
-    period = parse_period(request.args.get("start"), request.args.get("end"))
+    try:
+        period = parse_period(request.args.get("start"), request.args.get("end"))
+    except PeriodError as exc:
+        return error(400, "bad_period", str(exc))
     return jsonify(as_json(compute(db(), period, settings().day_counting, settings().routing_days)))

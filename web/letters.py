@@ -17,7 +17,7 @@ from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake.ingest import ingest_stream
 from xinfang.intake.jobs import enqueue_letter
 from xinfang.models import AuditEvent, Letter, Role, Status, record
-from xinfang.web.access import letter_or_404, visible
+from xinfang.web.access import letter_or_404, parse_ids, visible
 from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
@@ -84,11 +84,11 @@ def upload() -> str | Response:
 @login_required
 def index() -> str:
     status = request.args.get("status") or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     query = select(Letter).order_by(Letter.id.desc())
     if status:
         query = query.where(Letter.status == status)
-    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()]
+    ids = parse_ids(request.args.get("ids", ""))
     if ids:
         query = query.where(Letter.id.in_(ids))
     query = query.options(selectinload(Letter.suggestions), selectinload(Letter.file))

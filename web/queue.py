@@ -37,7 +37,9 @@ class QueueFilters:
 
     @classmethod
     def from_args(cls, args: object) -> QueueFilters:
-        values = {f.name: (args.get(f.name) or "").strip()[:100] for f in fields(cls)}  # type: ignore[attr-defined]
+        # NUL cannot be stored or compared in PostgreSQL text: it is dropped, never sent to the database.
+        values = {f.name: (args.get(f.name) or "").replace("\x00", "").strip()[:100]  # type: ignore[attr-defined]
+                  for f in fields(cls)}
         values["status"] = values["status"] or Status.review
         return cls(**values)
 

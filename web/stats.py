@@ -5,19 +5,22 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from xinfang.models import Role
 from xinfang.web.auth import role_required
 from xinfang.web.extensions import db, settings
-from xinfang.web.statistics import DIMENSIONS, Stats, compute, parse_period, summary_paragraph
+from xinfang.web.statistics import DIMENSIONS, PeriodError, Stats, compute, parse_period, summary_paragraph
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
 
 def current_stats() -> Stats:
-    period = parse_period(request.args.get("start"), request.args.get("end"))
+    try:
+        period = parse_period(request.args.get("start"), request.args.get("end"))
+    except PeriodError as exc:
+        abort(400, description=str(exc))
     return compute(db(), period, settings().day_counting, settings().routing_days)
 
 
