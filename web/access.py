@@ -11,7 +11,6 @@ from xinfang.core.privacy import can_view, mask_id_number, mask_phone, sees_full
 from xinfang.models import Letter, record
 from xinfang.web.extensions import db
 
-
 MAX_ID = 2**31 - 1  # letters.id is a 32-bit integer on PostgreSQL: a larger number names no letter
 
 
