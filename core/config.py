@@ -40,6 +40,8 @@ class Settings:
     routing_days: int = 15
     day_counting: str = "calendar"
     abstain_threshold: float = 0.5
+    secure_cookies: bool = False  # True behind HTTPS: cookies are sent over HTTPS only
+    proxies: int = 0              # reverse proxies in front of the web app whose X-Forwarded-* are trusted
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -101,4 +103,6 @@ def load_settings() -> Settings:
         routing_days=_env_int("XINFANG_ROUTING_DAYS", 15),
         day_counting=_day_counting(os.environ.get("XINFANG_DAY_COUNTING", "calendar")),
         abstain_threshold=_env_float("XINFANG_ABSTAIN_THRESHOLD", 0.5),
+        secure_cookies=os.environ.get("XINFANG_SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes", "on"),
+        proxies=_env_int("XINFANG_PROXIES", 0),
     )

@@ -47,8 +47,10 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
             session.close()
 
     from xinfang.web.errors import register_errors
+    from xinfang.web.security import install as install_security
 
     register_errors(app)
+    install_security(app, settings)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

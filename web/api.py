@@ -16,10 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from xinfang.core.privacy import mask_id_number, mask_phone, sees_full_identity
+from xinfang.core.display import safe_display_name
+from xinfang.core.privacy import mask_id_number, mask_identity_deep, mask_phone, sees_full_identity
 from xinfang.models import Letter, Role, Status, record
-from xinfang.web.access import MAX_ID, letter_or_404, parse_ids, visible
+from xinfang.web.access import (
+    MAX_ID,
+    earlier_visible,
+    hidden_count,
+    letter_or_404,
+    masks_identity,
+    parse_ids,
+    visible,
+)
 from xinfang.web.extensions import csrf, db, settings
+from xinfang.web.letters import NOT_RETRYABLE, duplicate_json
 from xinfang.web.records import letter_record
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -99,10 +109,10 @@ def upload() -> Any:
                                    received=date.today())
         except XinfangError as exc:
             db().rollback()
-            return error(400, "bad_file", f"{storage.filename}: {exc.message}")
+            return error(400, "bad_file", f"{safe_display_name(storage.filename, 100)}: {exc.message}")
         db().commit()
         if result.duplicate_of is not None:
-            duplicates.append({"name": storage.filename, "letter_id": result.duplicate_of})
+            duplicates.append(duplicate_json(storage.filename, result.duplicate_of))
             continue
         created.extend(result.letter_ids)
         queued.extend(lid for lid in result.letter_ids if db().get(Letter, lid).status == Status.received)
@@ -123,7 +133,8 @@ def letter(letter_id: int) -> Any:
         return found
     record(db(), "viewed", letter_id=found.id, user_id=current_user.id, via="api")
     db().commit()
-    return jsonify(letter_record(found, mask_identity=not sees_full_identity(current_user)))
+    return jsonify(letter_record(found, mask_identity=not sees_full_identity(current_user),
+                                 earlier_visible=earlier_visible(found)))
 
 
 @bp.get("/letters/<int:letter_id>/suggestions")
@@ -134,7 +145,12 @@ def suggestions(letter_id: int) -> Any:
     if not isinstance(found, Letter):
         return found
     s = found.suggestion
-    link = found.repeat_link
+    link = found.repeat_link if earlier_visible(found) else None
+    record(db(), "viewed", letter_id=found.id, user_id=current_user.id, via="api_suggestions")
+    db().commit()
+    passages = (link.reason or {}).get("passages") if link is not None else None
+    if passages and masks_identity():
+        passages = mask_identity_deep(passages)
     return jsonify({
         "letter_id": found.id,
         "suggestion": None if s is None else {
@@ -145,7 +161,7 @@ def suggestions(letter_id: int) -> Any:
             "flags": (s.detail or {}).get("flags")},
         "repeat": None if link is None else {
             "earlier_id": link.earlier_id, "kind": link.kind, "score": link.score, "confirmed": link.confirmed,
-            "passages": (link.reason or {}).get("passages"), "stage": link.earlier.case_stage,
+            "passages": passages, "stage": link.earlier.case_stage,
             "stage_implication": (link.reason or {}).get("stage_implication")},
     })
 
@@ -241,6 +257,8 @@ def retry(letter_id: int) -> Any:
         return found
     if found.status != Status.failed:
         return error(409, "not_failed", "只有处理失败的信件可以重试。")
+    if found.failure_retryable is False:
+        return error(409, "not_retryable", NOT_RETRYABLE)
     try:
         retry_letters([found.id])
     except ServiceUnavailableError as exc:
@@ -259,13 +277,15 @@ def queue() -> Any:
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     size = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200)
     filters = QueueFilters.from_args(request.args)
-    base = filtered(filters)
+    base = filtered(filters, identity_search=sees_full_identity(current_user))
     rows = visible(db().scalars(with_relations(ordered(base)).limit(size).offset((page - 1) * size)))
     total, capped = count_capped(db(), base, filters)
+    total = max(total - hidden_count(db(), base), 0)
     today = date.today()
     full = sees_full_identity(current_user)
     items = []
     for row in rows:
+        shown_link = row.repeat_link if earlier_visible(row) else None
         deadline = deadline_of(settings(), row)
         s = row.suggestion
         items.append({
@@ -276,7 +296,7 @@ def queue() -> Any:
             "phone": row.phone if full else mask_phone(row.phone),
             "suggestion": None if s is None else {h: {"label": getattr(s, h), "probability": getattr(s, f"{h}_probability")}
                                                   for h in ("category", "purpose", "department")},
-            "repeat_of": row.repeat_link.earlier_id if row.repeat_link and row.repeat_link.kind == "repeat" else None,
+            "repeat_of": shown_link.earlier_id if shown_link and shown_link.kind == "repeat" else None,
         })
     return jsonify({"total": total, "total_is_lower_bound": capped, "page": page, "per_page": size,
                     "items": items})

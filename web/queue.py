@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from xinfang.core.config import Settings
 from xinfang.core.deadlines import Deadline, routing_deadline
+from xinfang.core.privacy import is_identity_query
 from xinfang.models import Letter, RepeatLink, Status, Suggestion
 
 LOW_CONFIDENCE = 0.6
@@ -59,8 +60,12 @@ def _latest_suggestion_has(column, value: str):  # noqa: ANN001, ANN202
     return exists().where(Suggestion.letter_id == Letter.id, column == value)
 
 
-def filtered(f: QueueFilters) -> Select:
-    """Letters matching the filters (no order): the queue and its count share it."""
+def filtered(f: QueueFilters, identity_search: bool = True) -> Select:
+    """Letters matching the filters (no order): the queue and its count share it.
+
+    Without `identity_search` (a role that sees identity numbers masked), a search containing a run of
+    digits looks only at external ids: in the text it would confirm the masked digits.
+    """
     query = select(Letter).where(Letter.status == f.status)
     for name, column in (("category", Suggestion.category), ("purpose", Suggestion.purpose),
                          ("department", Suggestion.department)):
@@ -92,8 +97,11 @@ def filtered(f: QueueFilters) -> Select:
         query = query.where(Letter.received_date <= end)
     if f.q:
         like = f"%{f.q.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Letter.text.like(like), Letter.ocr_text.like(like),
-                                Letter.petitioner_name.like(like), Letter.external_id.like(like)))
+        if identity_search or not is_identity_query(f.q):
+            query = query.where(or_(Letter.text.like(like), Letter.ocr_text.like(like),
+                                    Letter.petitioner_name.like(like), Letter.external_id.like(like)))
+        else:
+            query = query.where(Letter.external_id.like(like))
     return query
 
 

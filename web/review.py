@@ -12,7 +12,14 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField
 
 from xinfang.models import Letter, Review, Role, Status, User, record
-from xinfang.web.access import letter_or_404, visible
+from xinfang.web.access import (
+    earlier_visible,
+    hidden_count,
+    letter_or_404,
+    masks_identity,
+    shown_text,
+    visible,
+)
 from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
@@ -70,14 +77,17 @@ def queue_query():  # noqa: ANN201
 def queue() -> str:
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     filters = QueueFilters.from_args(request.args)
-    base = filtered(filters)
+    base = filtered(filters, identity_search=not masks_identity())
     rows = db().scalars(with_relations(ordered(base)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     letters = visible(rows)
     total, capped = count_capped(db(), base, filters)
+    total = max(total - hidden_count(db(), base), 0)
     today = date.today()
     deadlines = {letter.id: deadline_of(settings(), letter) for letter in letters}
+    snippets = {letter.id: shown_text((letter.text or letter.ocr_text or "")[:80])[:60] for letter in letters}
+    repeats = {letter.id: letter.repeat_link for letter in letters if earlier_visible(letter)}
     return render_template("queue.html", letters=letters, total=f"{total}+" if capped else total, page=page,
-                           filters=filters,
+                           filters=filters, snippets=snippets, repeats=repeats,
                            deadlines=deadlines, today=today, choices=office_choices(), has_more=len(rows) == PAGE_SIZE)
 
 
@@ -134,7 +144,7 @@ def confirm(letter_id: int) -> Response:
     corrections = _field_corrections(letter)
     if (problem := label_problem(chosen) or field_problem(corrections)) is not None:
         abort(400, description=problem)
-    is_repeat = form.is_repeat.data if letter.repeat_link is not None else None
+    is_repeat = form.is_repeat.data if letter.repeat_link is not None and earlier_visible(letter) else None
     try:
         apply_review(letter, current_user.id, chosen, is_repeat, corrections)
     except AlreadyHandled as exc:
