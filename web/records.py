@@ -76,10 +76,13 @@ def _fields(fields: dict[str, dict], mask_identity: bool) -> dict[str, dict]:
     out = {key: {k: v for k, v in value.items() if k in ("value", "confidence", "note")}
            for key, value in fields.items()}
     if mask_identity:
-        out = {key: {**value, "value": mask_identity_deep(value.get("value")),
-                     **({"note": mask_identity_text(value["note"])} if isinstance(value.get("note"), str) else {})}
-               for key, value in out.items()}
-        for key, masker in (("id_number", mask_id_number), ("phone", mask_phone)):
-            if key in out and isinstance(out[key].get("value"), str):
-                out[key] = {**out[key], "value": masker(out[key]["value"]), "note": ""}
+        maskers = {"id_number": mask_id_number, "phone": mask_phone}
+        for key, value in out.items():
+            raw = value.get("value")
+            if key in maskers and isinstance(raw, str):
+                out[key] = {**value, "value": maskers[key](raw), "note": ""}
+            else:
+                out[key] = {**value, "value": mask_identity_deep(raw),
+                            **({"note": mask_identity_text(value["note"])} if isinstance(value.get("note"), str)
+                               else {})}
     return out
