@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.core.config import Settings, load_settings
 from xinfang.core.errors import BadInputError
+from xinfang.core.spreadsheet import safe_cell
 from xinfang.models import Letter, Status
 from xinfang.models.db import session_scope, upgrade
 from xinfang.web.records import EXPORT_FIELDS, letter_record
@@ -126,8 +127,8 @@ def export(fmt: str, out: Path | None, status: str | None) -> None:
             for letter in session.scalars(query):
                 item = letter_record(letter)
                 if writer:
-                    writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                                     for k, v in item.items()})
+                    writer.writerow({k: safe_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list)
+                                                  else v) for k, v in item.items()})
                 else:
                     stream.write(json.dumps(item, ensure_ascii=False) + "\n")
     finally:
