@@ -244,3 +244,55 @@ def test_review_refuses_labels_outside_the_office_lists(desk):
     assert page.status_code == 400 and "不在本单位的列表中" in page.get_data(as_text=True)
     with session_scope(settings.database_url) as s:
         assert s.get(Letter, letter_id).status == "review"
+
+
+def test_two_reviewers_confirming_at_once_on_postgresql(postgres_url, tmp_path):
+    """Real concurrent requests through a served app (gunicorn, threads): one confirm wins, the other
+    gets 409 naming who confirmed, and the letter has exactly one review."""
+    import urllib.error
+    import urllib.request
+
+    from tests.conftest import WebServer, make_settings
+    from xinfang.models import Review
+    from xinfang.models.db import upgrade
+
+    settings = make_settings(tmp_path / "var", postgres_url)
+    upgrade(settings.database_url)
+    add_user(settings, "rev", "reviewer")
+    add_user(settings, "rev2", "reviewer")
+    with session_scope(settings.database_url) as s:
+        letter_ids = [make_letter(s).id for _ in range(6)]
+        users = {u.username: u.id for u in s.scalars(select(User))}
+    server = WebServer(settings)
+    try:
+        key = settings.secret_key
+        body = json.dumps({"category": "劳动和社会保障", "purpose": "求决", "department": "人社局"}).encode()
+
+        def confirm(letter_id: int, who: str, out: list, barrier: threading.Barrier) -> None:
+            request = urllib.request.Request(
+                f"{server.url}/api/letters/{letter_id}/review", data=body, method="POST",
+                headers={"Content-Type": "application/json",
+                         "Authorization": f"Bearer {make_token(key, users[who])}"})
+            barrier.wait()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    out.append((response.status, json.loads(response.read())))
+            except urllib.error.HTTPError as exc:
+                out.append((exc.code, json.loads(exc.read())))
+
+        for letter_id in letter_ids:
+            out: list = []
+            barrier = threading.Barrier(2)
+            threads = [threading.Thread(target=confirm, args=(letter_id, who, out, barrier)) for who in ("rev", "rev2")]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert sorted(status for status, _ in out) == [200, 409], out
+            conflict = next(body for status, body in out if status == 409)
+            assert conflict["error"] == "already_handled" and "已由" in conflict["message"]
+        with session_scope(settings.database_url) as s:
+            for letter_id in letter_ids:
+                assert len(s.scalars(select(Review).where(Review.letter_id == letter_id)).all()) == 1
+    finally:
+        server.stop()
