@@ -45,6 +45,10 @@ def letter_or_404(letter_id: int) -> Letter:
     return letter
 
 
+def can_view_letter(letter: Letter) -> bool:
+    return can_view(current_user, letter)
+
+
 def visible(letters: Iterable[Letter]) -> list[Letter]:
     return [letter for letter in letters if can_view(current_user, letter)]
 

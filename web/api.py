@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -31,6 +31,7 @@ from xinfang.web.access import (
 from xinfang.web.extensions import csrf, db, settings
 from xinfang.web.letters import NOT_RETRYABLE, duplicate_json
 from xinfang.web.records import letter_record
+from xinfang.web.tokens import read_token
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_PAGE = 100_000  # beyond it the offset overflows the database's integer; no queue is that long
@@ -49,9 +50,13 @@ def _csrf_for_sessions() -> tuple[Response, int] | None:
     if request.method == "POST" and request.path != "/api/openapi.json":
         # Flask-Login resolves the user (and g.token_auth) lazily: touch it first.
         _ = current_user.is_authenticated
-        if _bearer() and not g.get("token_auth"):
-            # An expired or forged token: the client must authenticate again; CSRF is not its problem.
-            return error(401, "unauthorized", "API 令牌无效或已过期。请用 `xinfang token create` 生成新令牌。")
+        if _bearer():
+            # A cross-site form cannot send an Authorization header, so a token needs no CSRF check; an
+            # expired or forged one means: authenticate again (401), not a CSRF problem.
+            token = request.headers["Authorization"][7:].strip()
+            if read_token(current_app.config["SECRET_KEY"], token) is None:
+                return error(401, "unauthorized", "API 令牌无效或已过期。请用 `xinfang token create` 生成新令牌。")
+            return None
         if not g.get("token_auth"):
             csrf.protect()
     return None

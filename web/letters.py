@@ -21,7 +21,14 @@ from xinfang.core.privacy import mask_identity_deep
 from xinfang.intake.ingest import ingest_stream
 from xinfang.intake.jobs import enqueue_letter
 from xinfang.models import AuditEvent, Letter, Role, Status, record
-from xinfang.web.access import earlier_visible, letter_or_404, masks_identity, parse_ids, visible
+from xinfang.web.access import (
+    can_view_letter,
+    earlier_visible,
+    letter_or_404,
+    masks_identity,
+    parse_ids,
+    visible,
+)
 from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
@@ -133,7 +140,7 @@ def index() -> str:
 def detail(letter_id: int) -> str:
     from xinfang.web.access import shown_field
     from xinfang.web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
-    from xinfang.web.queue import QueueFilters, deadline_of, neighbour
+    from xinfang.web.queue import QueueFilters, deadline_of, visible_neighbour
     from xinfang.web.review import ReviewForm
 
     letter = letter_or_404(letter_id)
@@ -152,8 +159,8 @@ def detail(letter_id: int) -> str:
     nav = {}
     filters = QueueFilters.from_args(request.args)  # the queue's filters travel with the reviewer
     if letter.status == Status.review and current_user.can(Role.reviewer, Role.supervisor):
-        nav = {"next": neighbour(db(), letter, 1, filters), "prev": neighbour(db(), letter, -1, filters),
-               "filters": filters.active()}
+        nav = {"next": visible_neighbour(db(), letter, 1, filters, can_view_letter),
+               "prev": visible_neighbour(db(), letter, -1, filters, can_view_letter), "filters": filters.active()}
     return render_template(
         "letter.html", letter=letter, events=events, form=ReviewForm(letter=letter), action_form=ActionForm(),
         choices=office_choices(), segments=text_segments(letter, masked), field_rows=field_rows(letter, shown_field),

@@ -7,6 +7,7 @@ deadline, and the (status, received_date) index serves it without computing dead
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -155,6 +156,22 @@ def neighbour(session: Session, letter: Letter, direction: int, filters: QueueFi
         found = session.scalar(select(Letter.id).where(Letter.status == Status.review, Letter.urgent == True)  # noqa: E712
                                .order_by(Letter.received_date.desc(), Letter.id.desc()).limit(1))
     return found
+
+
+def visible_neighbour(session: Session, letter: Letter, direction: int, filters: QueueFilters | None,
+                      can_see: Callable[[Letter], bool], limit: int = 200) -> int | None:
+    """Like `neighbour`, stepping over letters the user may not see: a link to a hidden letter, even
+    without its text, tells an accused unit that a report about them is waiting."""
+    current = letter
+    for _ in range(limit):
+        found = neighbour(session, current, direction, filters)
+        if found is None:
+            return None
+        candidate = session.get(Letter, found)
+        if can_see(candidate):
+            return found
+        current = candidate
+    return None
 
 
 def _filtered_neighbour(session: Session, letter: Letter, forward: bool, filters: QueueFilters,

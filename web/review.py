@@ -13,6 +13,7 @@ from wtforms import BooleanField, SelectField
 
 from xinfang.models import Letter, Review, Role, Status, User, record
 from xinfang.web.access import (
+    can_view_letter,
     earlier_visible,
     hidden_count,
     letter_or_404,
@@ -29,8 +30,8 @@ from xinfang.web.queue import (
     count_capped,
     deadline_of,
     filtered,
-    neighbour,
     ordered,
+    visible_neighbour,
     with_relations,
 )
 
@@ -93,8 +94,14 @@ def queue() -> str:
 
 def _next_after(letter: Letter, filters: QueueFilters) -> int | None:
     """The next letter of the reviewer's (filtered) queue; past its end, the first one left in it."""
+    following = visible_neighbour(db(), letter, 1, filters, can_view_letter)
+    if following is not None:
+        return following
     first_left = filtered(filters).with_only_columns(Letter.id).where(Letter.id != letter.id)
-    return neighbour(db(), letter, 1, filters) or db().scalar(ordered(first_left).limit(1))
+    for letter_id in db().scalars(ordered(first_left).limit(200)):
+        if can_view_letter(db().get(Letter, letter_id)):
+            return letter_id
+    return None
 
 
 @bp.get("/letters/<int:letter_id>/next")
@@ -103,7 +110,8 @@ def next_letter(letter_id: int) -> Response:
     """The next (or with ?dir=prev the previous) letter in the queue, for the J/K keys."""
     letter = letter_or_404(letter_id)
     filters = QueueFilters.from_args(request.args)
-    target = neighbour(db(), letter, -1 if request.args.get("dir") == "prev" else 1, filters)
+    target = visible_neighbour(db(), letter, -1 if request.args.get("dir") == "prev" else 1, filters,
+                               can_view_letter)
     if target is None:
         flash("已经是队列的" + ("第一封。" if request.args.get("dir") == "prev" else "最后一封。"), "warn")
         target = letter.id
