@@ -29,7 +29,7 @@ from xinfang.web.access import (
     visible,
 )
 from xinfang.web.extensions import csrf, db, settings
-from xinfang.web.letters import NOT_RETRYABLE, duplicate_json
+from xinfang.web.clerk import NOT_RETRYABLE, duplicate_json
 from xinfang.web.records import letter_record
 from xinfang.web.tokens import read_token
 
@@ -195,7 +195,7 @@ def _letter_in_review(letter_id: int) -> Any:
 @login_required
 def review(letter_id: int) -> Any:
     """Confirm or correct: JSON {category, purpose, department, is_repeat?, fields?: {key: value}}."""
-    from xinfang.web.letter_view import EDITABLE
+    from xinfang.web.letter_page import EDITABLE
     from xinfang.web.review import HEADS, AlreadyHandled, apply_review, field_problem, label_problem
 
     found = _letter_in_review(letter_id)

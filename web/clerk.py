@@ -139,7 +139,7 @@ def index() -> str:
 @login_required
 def detail(letter_id: int) -> str:
     from xinfang.web.access import shown_field
-    from xinfang.web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
+    from xinfang.web.letter_page import field_rows, head_views, ocr_pages, repeat_view, text_segments
     from xinfang.web.queue import QueueFilters, deadline_of, visible_neighbour
     from xinfang.web.review import ReviewForm
 
