@@ -28,8 +28,8 @@ from xinfang.web.access import (
     parse_ids,
     visible,
 )
-from xinfang.web.extensions import csrf, db, settings
 from xinfang.web.clerk import NOT_RETRYABLE, duplicate_json
+from xinfang.web.extensions import csrf, db, settings
 from xinfang.web.records import letter_record
 from xinfang.web.tokens import read_token
 

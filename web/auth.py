@@ -106,10 +106,18 @@ def login() -> str | Response | tuple[str, int]:
     return render_template("login.html", form=form)
 
 
+def _me() -> User:
+    """The logged-in user's row, in this request's session (current_user may come from another)."""
+    user = db().get(User, current_user.id)
+    if user is None:
+        abort(401)
+    return user
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    user = db().get(User, current_user.id)
+    user = _me()
     user.session_version = (user.session_version or 0) + 1  # every cookie of this user stops working
     record(db(), "logout", user_id=user.id)
     db().commit()
@@ -122,7 +130,7 @@ def logout() -> Response:
 def password() -> str | Response:
     form = PasswordForm()
     if form.validate_on_submit():
-        user = db().get(User, current_user.id)
+        user = _me()
         if not user.check_password(form.current.data or ""):
             record(db(), "password_change_failed", user_id=user.id)
             db().commit()

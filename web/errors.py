@@ -36,7 +36,7 @@ def _message(exc: HTTPException) -> str:
     code = exc.code or 500
     default = PAGES.get(code, ("", ""))[1]
     described = exc.description and exc.description != type(exc).description
-    message = exc.description if described else default or (exc.description or "")
+    message = (exc.description or "") if described else default or (exc.description or "")
     if code == 400 and "CSRF" in (exc.description or ""):
         message = f"{default}（CSRF token missing or invalid）"
     return message
@@ -48,8 +48,9 @@ def http_error(exc: HTTPException):  # noqa: ANN201
     if _is_api():
         response = jsonify({"error": (exc.name or "error").lower().replace(" ", "_"), "message": message})
         response.status_code = code
-        if code == 405 and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        allowed = getattr(exc, "valid_methods", None)
+        if code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
     title = PAGES.get(code, ("出错了", ""))[0]
     return render_template("error.html", code=code, title=title, message=message), code

@@ -31,8 +31,8 @@ def keys(username: str, address: str | None) -> dict[str, int]:
 def locked_until(session: Session, limits: dict[str, int], now: datetime | None = None) -> datetime | None:
     """The end of the lock on any of these keys, or None when none is locked."""
     now = now or datetime.now(UTC)
-    ends = session.scalars(select(LoginThrottle.locked_until).where(
-        LoginThrottle.key.in_(list(limits)), LoginThrottle.locked_until > now)).all()
+    ends = [end for end in session.scalars(select(LoginThrottle.locked_until).where(
+        LoginThrottle.key.in_(list(limits)), LoginThrottle.locked_until > now)) if end is not None]
     return max(ends) if ends else None
 
 
