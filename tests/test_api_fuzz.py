@@ -18,7 +18,7 @@ from xinfang.models.db import session_scope, upgrade
 from xinfang.web import create_app
 from xinfang.web.tokens import make_token
 
-EXAMPLES_PER_OPERATION = 40
+EXAMPLES_PER_OPERATION = 30  # per operation, for valid and for invalid input each
 schemathesis.experimental.OPEN_API_3_1.enable()  # web/openapi.py serves OpenAPI 3.1
 
 
@@ -41,7 +41,9 @@ def fuzz_app(postgres_url, redis_url, tmp_path):
 
 @pytest.fixture
 def api_schema(fuzz_app):
-    return schemathesis.from_wsgi("/api/openapi.json", fuzz_app)
+    # Inputs the description allows and inputs it does not (wrong types, missing fields): neither may 5xx.
+    return schemathesis.from_wsgi("/api/openapi.json", fuzz_app,
+                                  data_generation_methods=schemathesis.DataGenerationMethod.all())
 
 
 schema = schemathesis.from_pytest_fixture("api_schema")
@@ -51,6 +53,10 @@ schema = schemathesis.from_pytest_fixture("api_schema")
 @hypothesis.settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))
 def test_no_input_makes_the_api_answer_5xx(case, fuzz_app):
+    if case.media_type == "multipart/form-data" and not isinstance(case.body, dict | None):
+        # Werkzeug's test client cannot even encode a multipart body that is a list or a number (the
+        # failure is in the client, before the app): a browser cannot send one either.
+        hypothesis.reject()
     headers = {"Authorization": f"Bearer {fuzz_app.config['FUZZ_TOKEN']}"}
     response = case.call_wsgi(headers=headers)
     case.validate_response(response, checks=(not_a_server_error,))

@@ -107,7 +107,8 @@ def test_supervisors_see_no_identity_anywhere(desk):
 def test_a_search_by_identity_number_is_no_oracle_for_masked_roles(desk):
     settings, app, headers = desk
     with session_scope(settings.database_url) as s:
-        _with_identity(s)
+        with_id = _with_identity(s).id
+        other = make_letter(s, name="张三", phone="13500000000").id
     client = app.test_client()
     for q in (ID, "19970221", PHONE, "1234 5678"):
         masked = client.get(f"/api/queue?q={q}", headers=headers("boss"))
@@ -116,6 +117,11 @@ def test_a_search_by_identity_number_is_no_oracle_for_masked_roles(desk):
     login(client, "boss")
     page = client.get(f"/review?q={ID}")
     assert page.status_code == 200 and "没有符合条件" in page.get_data(as_text=True)
+    # Nor is the letter page's next/previous link within the filtered queue.
+    letter_page = client.get(f"/letters/{other}?q=19970221")
+    assert letter_page.status_code == 200 and f"/letters/{with_id}" not in letter_page.get_data(as_text=True)
+    stepped = client.get(f"/letters/{other}/next?q=19970221")
+    assert stepped.status_code == 302 and f"/letters/{with_id}" not in stepped.headers["Location"]
 
 
 def test_an_accused_units_reviewer_cannot_confirm_who_reported_them(desk):

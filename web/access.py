@@ -20,6 +20,7 @@ from xinfang.core.privacy import (
 )
 from xinfang.models import Letter, Suggestion, record
 from xinfang.web.extensions import db
+from xinfang.web.queue import QueueFilters
 
 MAX_ID = 2**31 - 1  # letters.id is a 32-bit integer on PostgreSQL: a larger number names no letter
 
@@ -94,3 +95,10 @@ def hidden_count(session: Session, query: Select, cap: int = 5000) -> int:
     rows = session.scalars(reports.options(selectinload(Letter.suggestions), defer(Letter.ocr_pages),
                                            defer(Letter.ocr_text), defer(Letter.text)).limit(cap))
     return sum(1 for letter in rows if not can_view(current_user, letter))
+
+
+def user_filters(args: object) -> QueueFilters:
+    """The queue filters of this request, for this user (a masked role cannot search by identity number)."""
+    filters = QueueFilters.from_args(args)
+    filters.identity_search = not masks_identity()
+    return filters

@@ -26,6 +26,7 @@ from xinfang.web.access import (
     letter_or_404,
     masks_identity,
     parse_ids,
+    user_filters,
     visible,
 )
 from xinfang.web.clerk import NOT_RETRYABLE, duplicate_json
@@ -275,14 +276,14 @@ def retry(letter_id: int) -> Any:
 @login_required
 def queue() -> Any:
     """The review queue with the same filters as the page (query parameters of the same names)."""
-    from xinfang.web.queue import QueueFilters, count_capped, deadline_of, filtered, ordered, with_relations
+    from xinfang.web.queue import count_capped, deadline_of, filtered, ordered, with_relations
 
     if (denied := _require(Role.reviewer, Role.supervisor)) is not None:
         return denied
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     size = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200)
-    filters = QueueFilters.from_args(request.args)
-    base = filtered(filters, identity_search=sees_full_identity(current_user))
+    filters = user_filters(request.args)
+    base = filtered(filters)
     rows = visible(db().scalars(with_relations(ordered(base)).limit(size).offset((page - 1) * size)))
     total, capped = count_capped(db(), base, filters)
     total = max(total - hidden_count(db(), base), 0)

@@ -27,6 +27,7 @@ from xinfang.web.access import (
     letter_or_404,
     masks_identity,
     parse_ids,
+    user_filters,
     visible,
 )
 from xinfang.web.auth import role_required
@@ -140,7 +141,7 @@ def index() -> str:
 def detail(letter_id: int) -> str:
     from xinfang.web.access import shown_field
     from xinfang.web.letter_page import field_rows, head_views, ocr_pages, repeat_view, text_segments
-    from xinfang.web.queue import QueueFilters, deadline_of, visible_neighbour
+    from xinfang.web.queue import deadline_of, visible_neighbour
     from xinfang.web.review import ReviewForm
 
     letter = letter_or_404(letter_id)
@@ -157,7 +158,7 @@ def detail(letter_id: int) -> str:
         events = [SimpleNamespace(id=e.id, at=e.at, action=e.action, user_id=e.user_id,
                                   detail=mask_identity_deep(e.detail)) for e in events]
     nav = {}
-    filters = QueueFilters.from_args(request.args)  # the queue's filters travel with the reviewer
+    filters = user_filters(request.args)  # the queue's filters travel with the reviewer
     if letter.status == Status.review and current_user.can(Role.reviewer, Role.supervisor):
         nav = {"next": visible_neighbour(db(), letter, 1, filters, can_view_letter),
                "prev": visible_neighbour(db(), letter, -1, filters, can_view_letter), "filters": filters.active()}

@@ -8,7 +8,7 @@ deadline, and the (status, received_date) index serves it without computing dead
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, tuple_
@@ -36,18 +36,21 @@ class QueueFilters:
     date_from: str = ""
     date_to: str = ""
     q: str = ""
+    # False for a role that sees identity numbers masked: see `filtered`. Not a filter the user types.
+    identity_search: bool = field(default=True, repr=False)
 
     @classmethod
     def from_args(cls, args: object) -> QueueFilters:
         # NUL cannot be stored or compared in PostgreSQL text: it is dropped, never sent to the database.
         values = {f.name: (args.get(f.name) or "").replace("\x00", "").strip()[:100]  # type: ignore[attr-defined]
-                  for f in fields(cls)}
+                  for f in fields(cls) if f.name != "identity_search"}
         values["status"] = values["status"] or Status.review
         return cls(**values)
 
     def active(self) -> dict[str, str]:
         """The non-default filters, for links that keep them (pagination, next letter)."""
-        return {k: v for k, v in self.__dict__.items() if v and not (k == "status" and v == Status.review)}
+        return {k: v for k, v in self.__dict__.items()
+                if v and k != "identity_search" and not (k == "status" and v == Status.review)}
 
 
 def _parse_date(text: str) -> date | None:
@@ -61,7 +64,7 @@ def _latest_suggestion_has(column, value: str):  # noqa: ANN001, ANN202
     return exists().where(Suggestion.letter_id == Letter.id, column == value)
 
 
-def filtered(f: QueueFilters, identity_search: bool = True) -> Select:
+def filtered(f: QueueFilters, identity_search: bool | None = None) -> Select:
     """Letters matching the filters (no order): the queue and its count share it.
 
     Without `identity_search` (a role that sees identity numbers masked), a search containing a run of
@@ -98,7 +101,7 @@ def filtered(f: QueueFilters, identity_search: bool = True) -> Select:
         query = query.where(Letter.received_date <= end)
     if f.q:
         like = f"%{f.q.replace('%', '').replace('_', '')}%"
-        if identity_search or not is_identity_query(f.q):
+        if (f.identity_search if identity_search is None else identity_search) or not is_identity_query(f.q):
             query = query.where(or_(Letter.text.like(like), Letter.ocr_text.like(like),
                                     Letter.petitioner_name.like(like), Letter.external_id.like(like)))
         else:

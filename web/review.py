@@ -17,8 +17,8 @@ from xinfang.web.access import (
     earlier_visible,
     hidden_count,
     letter_or_404,
-    masks_identity,
     shown_text,
+    user_filters,
     visible,
 )
 from xinfang.web.auth import role_required
@@ -77,8 +77,8 @@ def queue_query():  # noqa: ANN201
 @role_required(Role.reviewer, Role.supervisor)
 def queue() -> str:
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-    filters = QueueFilters.from_args(request.args)
-    base = filtered(filters, identity_search=not masks_identity())
+    filters = user_filters(request.args)
+    base = filtered(filters)
     rows = db().scalars(with_relations(ordered(base)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     letters = visible(rows)
     total, capped = count_capped(db(), base, filters)
@@ -109,7 +109,7 @@ def _next_after(letter: Letter, filters: QueueFilters) -> int | None:
 def next_letter(letter_id: int) -> Response:
     """The next (or with ?dir=prev the previous) letter in the queue, for the J/K keys."""
     letter = letter_or_404(letter_id)
-    filters = QueueFilters.from_args(request.args)
+    filters = user_filters(request.args)
     target = visible_neighbour(db(), letter, -1 if request.args.get("dir") == "prev" else 1, filters,
                                can_view_letter)
     if target is None:
@@ -160,7 +160,7 @@ def confirm(letter_id: int) -> Response:
         return redirect(url_for("letters.detail", letter_id=letter_id))
     db().commit()
     flash(f"第 {letter.id} 号信件已确认：{chosen['category']} / {chosen['purpose']} / {chosen['department']}。", "ok")
-    filters = QueueFilters.from_args(request.args)
+    filters = user_filters(request.args)
     following = _next_after(letter, filters)
     if following is not None:
         return redirect(url_for("letters.detail", letter_id=following, **filters.active()))
@@ -185,7 +185,7 @@ def rescan(letter_id: int) -> Response:
         return redirect(url_for("letters.detail", letter_id=letter_id))
     db().commit()
     flash(f"第 {letter.id} 号信件已退回重新扫描。", "ok")
-    filters = QueueFilters.from_args(request.args)
+    filters = user_filters(request.args)
     following = _next_after(letter, filters)
     return redirect(url_for("letters.detail", letter_id=following, **filters.active()) if following
                     else url_for("review.queue", **filters.active()))
