@@ -90,8 +90,17 @@ def ingest_samples(settings: Settings, count: int) -> int:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--letters", "letter_count", default=12, show_default=True, help="Sample letters to ingest.")
 @click.option("--no-serve", is_flag=True, help="Set everything up and ingest, then exit (for scripts).")
-def demo(host: str, port: int, letter_count: int, no_serve: bool) -> None:
+@click.option("--check", is_flag=True,
+              help="Run everything once in a throwaway directory (worker, web, sample letters), fetch the "
+                   "review queue over HTTP, stop; exit 0 if it all works.")
+@click.option("--timeout", default=900, show_default=True, type=int, help="Seconds the --check may take.")
+def demo(host: str, port: int, letter_count: int, no_serve: bool, check: bool, timeout: int) -> None:
     """Set up and run the whole desk on this machine with sample letters."""
+    if check:
+        from xinfang.commands.demo_check import run_check
+
+        run_check(timeout)
+        return
     settings = load_settings()
     processes: list[subprocess.Popen] = []
     settings.data_dir.mkdir(parents=True, exist_ok=True)
