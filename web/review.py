@@ -88,11 +88,8 @@ def queue() -> str:
     snippets = {letter.id: shown_text((letter.text or letter.ocr_text or "")[:80])[:60] for letter in letters}
     repeats = {letter.id: letter.repeat_link for letter in letters if earlier_visible(letter)}
     return render_template("queue.html", letters=letters, total=f"{total}+" if capped else total, page=page,
-<<<<<<< HEAD
-                           filters=filters, no_model=not (settings().model_dir / "meta.json").exists(),
-=======
                            filters=filters, snippets=snippets, repeats=repeats,
->>>>>>> main
+                           no_model=not (settings().model_dir / "meta.json").exists(),
                            deadlines=deadlines, today=today, choices=office_choices(), has_more=len(rows) == PAGE_SIZE)
 
 
