@@ -47,6 +47,20 @@ def mask_phone(value: str | None) -> str | None:
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else digits[:-4] + "****"
 
 
+# A 身份证号 (17 digits and a check digit) or a mobile number standing in running text.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_identity_in_text(text: str | None) -> str | None:
+    """A letter's text with every identity number and mobile number in it masked, for roles that may not see
+    them: the fields are masked one by one, but the text (OCR'd or corrected) carries the same numbers."""
+    if not text:
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)) or "", text)
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)) or "", text)
+
+
 def sees_full_identity(user: User) -> bool:
     return user.can(*FULL_IDENTITY_ROLES)
 

@@ -9,16 +9,20 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from xinfang.core.privacy import mask_id_number, mask_phone
+from xinfang.core.privacy import mask_id_number, mask_identity_in_text, mask_phone
 from xinfang.models import Letter
 
 EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
-                 "confirmed", "repeat_of", "reasons", "matter_group")
+                 "confirmed", "repeat_of", "reasons", "matter_group", "ocr_text", "text_corrected",
+                 "transcribed_by_hand")
 HEADS = ("category", "subcategory", "purpose", "department")
 
 
 def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]:
-    """The export record; `mask_identity` masks 身份证号 and phone for roles that do not need them."""
+    """The export record; `mask_identity` masks 身份证号 and phone for roles that do not need them.
+
+    `text` is the letter's text as people corrected it when they did (`text_corrected`), `ocr_text` the text
+    as the engine read it, kept for comparison; both are masked like the fields."""
     suggestion = letter.suggestion
     suggestions = None
     if suggestion is not None:
@@ -36,6 +40,10 @@ def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]
     if link is not None and link.kind == "repeat" and link.confirmed is not False:
         repeat_of = {"id": link.earlier_id, "external_id": link.earlier.external_id, "score": round(link.score, 4)}
     repeat_extra = _repeat_extra(letter, mask_identity)
+
+    def shown(text: str | None) -> str | None:
+        return mask_identity_in_text(text) if mask_identity else text
+
     return {
         "id": letter.id,
         "external_id": letter.external_id,
@@ -43,7 +51,10 @@ def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]
         "status": letter.status,
         "failure": ({"stage": letter.failure_stage, "reason": letter.failure_reason}
                     if letter.failure_reason else None),
-        "text": letter.text if letter.text is not None else letter.ocr_text,
+        "text": shown(letter.text if letter.text is not None else letter.ocr_text),
+        "ocr_text": shown(letter.ocr_text),
+        "text_corrected": letter.corrected_text is not None,
+        "transcribed_by_hand": bool(letter.transcribed_by_hand),
         "fields": _fields(letter.fields or {}, mask_identity),
         "suggestions": suggestions,
         "confirmed": confirmed,

@@ -1,0 +1,174 @@
+"""People correcting a letter's recognised text: line corrections, hand transcription, and the re-run.
+
+The OCR result is never overwritten: a correction is a row (text_corrections) with the line's text before
+and after and who changed it, and `Letter.corrected_text` is the OCR lines with the latest correction of
+each line applied. Fields, routing and the repeat check are then run again on that text by a job
+(`rerun_text`, the same stage bodies as the pipeline, intake/stages.py), and the audit event it leaves says
+what changed in the suggestions, so the reviewer sees the effect of the correction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang.core.config import Settings
+from xinfang.intake.stages import classify_letter, detect_repeats, extract
+from xinfang.matching import store
+from xinfang.models import Letter, Status, TextCorrection, record
+from xinfang.models.db import session_scope
+
+log = logging.getLogger(__name__)
+
+HAND_FIELDS = {"name": "信访人", "matter": "反映问题", "demand": "诉求"}
+SUGGESTION_HEADS = ("category", "purpose", "department")
+# Fields whose change is worth telling the reviewer about after a re-run.
+WATCHED_FIELDS = ("name", "id_number", "phone", "address", "township", "accused")
+
+
+@dataclass
+class LineView:
+    page: int
+    line: int
+    ocr: str          # as the engine read it
+    text: str         # as it stands now (the latest correction, else the OCR)
+    confidence: float
+    box: tuple[int, int, int, int] | None
+    corrected: bool
+
+
+def latest_corrections(session: Session, letter_id: int) -> dict[tuple[int, int], TextCorrection]:
+    """The newest correction of every line of the letter (hand transcriptions left out)."""
+    rows = session.scalars(select(TextCorrection).where(TextCorrection.letter_id == letter_id,
+                                                        TextCorrection.field.is_(None))
+                           .order_by(TextCorrection.id)).all()
+    return {(row.page, row.line): row for row in rows}
+
+
+def line_views(session: Session, letter: Letter) -> list[LineView]:
+    latest = latest_corrections(session, letter.id)
+    views = []
+    for page_no, page in enumerate(letter.ocr_pages or []):
+        for line_no, line in enumerate(page.get("lines", [])):
+            ocr = str(line.get("text", ""))
+            fix = latest.get((page_no, line_no))
+            box = line.get("box")
+            views.append(LineView(page_no, line_no, ocr, fix.after if fix else ocr,
+                                  float(line.get("confidence") or 0.0),
+                                  tuple(box) if isinstance(box, list | tuple) and len(box) == 4 else None,
+                                  fix is not None and fix.after != ocr))
+    return views
+
+
+def corrected_text(views: list[LineView]) -> str:
+    """Pages joined as the pipeline joins them (a blank line between pages)."""
+    pages: dict[int, list[str]] = {}
+    for view in views:
+        pages.setdefault(view.page, []).append(view.text)
+    return "\n\n".join("\n".join(line for line in lines if line.strip()) for _, lines in sorted(pages.items()))
+
+
+def correct_lines(session: Session, letter: Letter, user_id: int | None,
+                  edits: dict[tuple[int, int], str]) -> list[TextCorrection]:
+    """Store the lines whose text changed; returns the new corrections (none: nothing to re-run)."""
+    views = {(v.page, v.line): v for v in line_views(session, letter)}
+    added = []
+    for key, text in sorted(edits.items()):
+        view = views.get(key)
+        text = text.strip()
+        if view is None or text == view.text:
+            continue
+        row = TextCorrection(letter_id=letter.id, page=key[0], line=key[1], before=view.text, after=text,
+                             user_id=user_id)
+        session.add(row)
+        added.append(row)
+        view.text = text
+    if added:
+        letter.corrected_text = corrected_text(list(views.values()))
+        # Positions only: the audit trail is shown to every role, the text (with identity numbers) is not.
+        record(session, "text_corrected", letter_id=letter.id, user_id=user_id,
+               lines=[[row.page, row.line] for row in added])
+    return added
+
+
+def transcribe_by_hand(session: Session, letter: Letter, user_id: int | None, values: dict[str, str]) -> bool:
+    """手工录入: the essentials typed from an unreadable scan become the letter's text and fields."""
+    values = {key: (values.get(key) or "").strip() for key in HAND_FIELDS}
+    if not any(values.values()):
+        return False
+    fields = dict(letter.fields or {})
+    for key, value in values.items():
+        before = (fields.get(key) or {}).get("value") if isinstance(fields.get(key), dict) else None
+        session.add(TextCorrection(letter_id=letter.id, page=-1, line=-1, field=key, before=str(before or ""),
+                                   after=value, user_id=user_id))
+        if value:
+            fields[key] = {"value": value, "confidence": 1.0, "note": "手工录入", "corrected_by": user_id}
+    letter.fields = fields
+    if values["name"]:
+        letter.petitioner_name = values["name"][:50]
+    letter.transcribed_by_hand = True
+    letter.corrected_text = "\n".join(f"{HAND_FIELDS[key]}：{value}" for key, value in values.items() if value)
+    record(session, "transcribed_by_hand", letter_id=letter.id, user_id=user_id,
+           fields=[key for key, value in values.items() if value])
+    return True
+
+
+def _snapshot(letter: Letter) -> dict:
+    suggestion = letter.suggestion
+    link = letter.repeat_link
+    fields = letter.fields or {}
+    return {
+        "suggestion": {head: getattr(suggestion, head) if suggestion else None for head in SUGGESTION_HEADS},
+        "fields": {key: (fields.get(key) or {}).get("value") for key in WATCHED_FIELDS},
+        "repeat": [link.earlier_id, link.kind] if link is not None else None,
+    }
+
+
+def rerun_text(settings: Settings, letter_id: int) -> dict:
+    """Fields, routing suggestion and repeat check again, on the corrected text.
+
+    Fields a reviewer corrected by hand (corrected_by) are kept; repeat links nobody has judged yet are
+    found again, judged ones stay. Any confirmed routing stays; a letter that failed for want of readable
+    text (and now has it, typed by hand) goes to review.
+    """
+    with session_scope(settings.database_url) as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None:
+            return {"letter": letter_id, "gone": True}
+        before = _snapshot(letter)
+        kept = {key: value for key, value in (letter.fields or {}).items()
+                if isinstance(value, dict) and value.get("corrected_by") is not None}
+        extract(settings, letter)
+        if kept:
+            letter.fields = {**(letter.fields or {}), **kept}
+            for key, column in (("id_number", "id_number"), ("phone", "phone"), ("name", "petitioner_name")):
+                if key in kept and isinstance(kept[key].get("value"), str):
+                    setattr(letter, column, kept[key]["value"][:50])
+        classify_letter(session, settings, letter)
+        judged = [link for link in letter.repeat_links if link.confirmed is not None]
+        for link in list(letter.repeat_links):
+            if link.confirmed is None:
+                letter.repeat_links.remove(link)
+        session.flush()
+        if not judged:
+            store.remove_letter(session, letter.id)  # found afresh: the corrected identity may be another person
+            detect_repeats(session, letter)
+        session.flush()
+        session.refresh(letter)
+        after = _snapshot(letter)
+        changes = {
+            "suggestion": {head: [before["suggestion"][head], after["suggestion"][head]]
+                           for head in SUGGESTION_HEADS if before["suggestion"][head] != after["suggestion"][head]},
+            "fields": sorted(key for key in WATCHED_FIELDS if before["fields"][key] != after["fields"][key]),
+            "repeat": [before["repeat"], after["repeat"]] if before["repeat"] != after["repeat"] else None,
+        }
+        if letter.status == Status.failed and (letter.text or "").strip():
+            letter.status, letter.failure_stage, letter.failure_reason = Status.review, None, None
+            record(session, "status", letter_id=letter.id, status=Status.review, after="text correction")
+        record(session, "text_rerun", letter_id=letter.id, changes=changes)
+        session.commit()
+        return {"letter": letter_id, "changes": changes}
+
