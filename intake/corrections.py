@@ -9,13 +9,19 @@ what changed in the suggestions, so the reviewer sees the effect of the correcti
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.core.config import Settings
+from xinfang.intake.ocr.layout import is_line_image
+from xinfang.intake.pages import PageLimits, iter_pages
+from xinfang.intake.preprocess import preprocess
 from xinfang.intake.stages import classify_letter, detect_repeats, extract
 from xinfang.matching import store
 from xinfang.models import Letter, Status, TextCorrection, record
@@ -27,6 +33,9 @@ HAND_FIELDS = {"name": "信访人", "matter": "反映问题", "demand": "诉求"
 SUGGESTION_HEADS = ("category", "purpose", "department")
 # Fields whose change is worth telling the reviewer about after a re-run.
 WATCHED_FIELDS = ("name", "id_number", "phone", "address", "township", "accused")
+# Margin around a line's box in an exported crop, as a share of the line's height (a recogniser wants a
+# little paper around the ink).
+LINE_PAD = 0.15
 
 
 @dataclass
@@ -172,3 +181,56 @@ def rerun_text(settings: Settings, letter_id: int) -> dict:
         session.commit()
         return {"letter": letter_id, "changes": changes}
 
+
+
+def engine_image(settings: Settings, letter: Letter, page_no: int) -> Image.Image | None:
+    """The `page_no`-th page of the letter as the engine saw it (same clean-up as intake.stages.read_page),
+    so the OCR boxes fall exactly on it; None for a page without an image (text layer, online letter)."""
+    stored = letter.file
+    indices = letter.page_numbers or list(range(max(letter.page_count, 1)))
+    if stored is None or page_no >= len(indices):
+        return None
+    limits = PageLimits(settings.max_pages, settings.max_image_pixels, settings.render_dpi)
+    for page in iter_pages(settings.data_dir / stored.storage_path, stored.media_type, limits, [indices[page_no]]):
+        if page.image is None or page.text_layer is not None:
+            return None
+        return page.image if is_line_image(page.image) else preprocess(page.image)
+    return None
+
+
+def export_corrected_lines(settings: Settings, out: Path) -> int:
+    """Every corrected line with its crop, as an OCR test set (image + same-named .txt, the format of
+    bench/bench_ocr_real.py --set): the office's own handwriting, read by the people who know it."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with session_scope(settings.database_url) as session:
+        letter_ids = session.scalars(select(TextCorrection.letter_id).where(TextCorrection.field.is_(None))
+                                     .distinct().order_by(TextCorrection.letter_id)).all()
+        manifest = (out / "manifest.jsonl").open("w", encoding="utf-8")
+        with manifest:
+            for letter_id in letter_ids:
+                letter = session.get(Letter, letter_id)
+                fixes = latest_corrections(session, letter_id)
+                images: dict[int, Image.Image | None] = {}
+                for (page_no, line_no), fix in sorted(fixes.items()):
+                    if page_no not in images:
+                        images[page_no] = engine_image(settings, letter, page_no)
+                    image = images[page_no]
+                    lines = (letter.ocr_pages or [{}] * (page_no + 1))[page_no].get("lines", [])
+                    if image is None or line_no >= len(lines) or not fix.after.strip():
+                        continue
+                    left, top, right, bottom = lines[line_no]["box"]
+                    pad = round((bottom - top) * LINE_PAD)
+                    crop = image.crop((max(0, left - pad), max(0, top - pad), min(image.width, right + pad),
+                                       min(image.height, bottom + pad)))
+                    name = f"L{letter_id:06d}-p{page_no}-l{line_no:03d}"
+                    crop.save(out / f"{name}.png")
+                    (out / f"{name}.txt").write_text(fix.after.strip() + "\n", encoding="utf-8")
+                    manifest.write(json.dumps({"file": f"{name}.png", "letter": letter_id, "page": page_no,
+                                               "line": line_no, "ocr": lines[line_no].get("text", ""),
+                                               "confidence": lines[line_no].get("confidence"),
+                                               "engine": (letter.ocr_pages or [{}])[page_no].get("engine"),
+                                               "corrected_by": fix.user_id, "at": fix.at.isoformat()},
+                                              ensure_ascii=False) + "\n")
+                    written += 1
+    return written

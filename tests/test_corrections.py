@@ -165,3 +165,48 @@ def test_transcribe_by_hand_needs_something(settings):
         letter = _letter(s)
         assert transcribe_by_hand(s, letter, None, {"name": " ", "matter": ""}) is False
         assert not letter.transcribed_by_hand
+
+
+@pytest.mark.ocr
+def test_corrected_lines_export_as_an_ocr_test_set(settings, tmp_path):
+    """Through the real pipeline: a rendered page is read, one line corrected, and the export writes that
+    line's crop (cut from the page as the engine saw it) with the corrected text, in the bench's format."""
+    import io
+
+    from click.testing import CliRunner
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.conftest import settings_env
+    from xinfang.cli import main
+    from xinfang.intake.ingest import ingest_stream
+    from xinfang.intake.ocr.rapid import RapidOcrEngine
+    from xinfang.intake.pipeline import process_letter
+
+    lines = ["信访局的同志：", "学校强制学生订购教辅资料。", "孩子现在都不敢去上学。"]
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 48)
+    for number, line in enumerate(lines):
+        draw.text((120, 160 + 110 * number), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    with session_scope(settings.database_url) as s:
+        letter_id = ingest_stream(s, settings, buffer, "page.png", received=date.today()).letter_ids[0]
+    process_letter(settings, letter_id)
+    with session_scope(settings.database_url) as s:
+        letter = s.get(Letter, letter_id)
+        target = next(v for v in line_views(s, letter) if "教辅" in v.text)
+        correct_lines(s, letter, None, {(target.page, target.line): "学校强制学生订购教辅材料。"})
+    out = tmp_path / "set"
+    result = CliRunner().invoke(main, ["ocr", "export-corrections", "--out", str(out)],
+                                env=settings_env(settings))
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 corrected lines" in result.output
+    png = next(out.glob("*.png"))
+    assert png.with_suffix(".txt").read_text(encoding="utf-8").strip() == "学校强制学生订购教辅材料。"
+    manifest = json.loads((out / "manifest.jsonl").read_text(encoding="utf-8"))
+    assert manifest["letter"] == letter_id and "教辅" in manifest["ocr"]
+    crop = Image.open(png)
+    read = RapidOcrEngine().read_line(crop).text
+    assert "学校强制学生订购教辅" in read   # the crop holds exactly the corrected line
