@@ -95,7 +95,7 @@ def test_correction_page_saves_queues_the_rerun_and_shows_the_change(desk):
     assert state.status_code == 200 and state.get_json()["pending"] is True
     rerun_text(settings, letter_id)  # what the queued job runs (a real worker runs it in the browser test)
     state = client.get(f"/letters/{letter_id}/correct/status.json").get_json()
-    assert state["pending"] is False and "phone" in state["changes"]["fields"]
+    assert state["pending"] is False and "联系电话" in state["changes"]["fields"]
     html = client.get(f"/letters/{letter_id}/correct").get_data(as_text=True)
     assert "已更正" in html and 'id="rerun-fields"' in html
     with session_scope(settings.database_url) as s:

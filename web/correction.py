@@ -24,7 +24,7 @@ from xinfang.models import AuditEvent, Letter, Role
 from xinfang.web.access import letter_or_404
 from xinfang.web.auth import role_required
 from xinfang.web.extensions import db, settings
-from xinfang.web.letter_view import HEAD_LABELS, LOW_LINE
+from xinfang.web.letter_view import FIELD_LABELS, HEAD_LABELS, LOW_LINE
 from xinfang.web.page_images import page_png
 
 bp = Blueprint("correction", __name__)
@@ -63,7 +63,7 @@ def _labelled(changes: dict) -> dict:
     return {
         "suggestion": [{"head": head, "label": HEAD_LABELS.get(head, head), "before": pair[0], "after": pair[1]}
                        for head, pair in (changes.get("suggestion") or {}).items()],
-        "fields": list(changes.get("fields") or []),
+        "fields": [FIELD_LABELS.get(key, key) for key in changes.get("fields") or []],
         "repeat": changes.get("repeat"),
     }
 

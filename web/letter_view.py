@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from xinfang.core.privacy import mask_identity_in_text
 from xinfang.models import Letter
 
 LOW_LINE = 0.6
@@ -62,8 +63,9 @@ def _span(value: dict) -> tuple[int, int] | None:
     return None
 
 
-def text_segments(letter: Letter) -> list[Segment]:
-    """Letter.text cut at field spans; overlapping spans keep the first one."""
+def text_segments(letter: Letter, mask: bool = False) -> list[Segment]:
+    """Letter.text cut at field spans; overlapping spans keep the first one. `mask`: identity numbers
+    outside the fields masked too (a corrected number the extractor did not take is still a number)."""
     text = letter.text or letter.ocr_text or ""
     spans = sorted((s, key) for key, value in (letter.fields or {}).items() if (s := _span(value)))
     out, pos = [], 0
@@ -77,6 +79,8 @@ def text_segments(letter: Letter) -> list[Segment]:
         pos = end
     if pos < len(text) or not out:
         out.append(Segment(text[pos:]))
+    if mask:
+        out = [seg if seg.field else Segment(mask_identity_in_text(seg.text) or "") for seg in out]
     return out
 
 
@@ -98,11 +102,12 @@ def field_rows(letter: Letter, shown: Any) -> list[FieldRow]:
     return rows
 
 
-def ocr_pages(letter: Letter) -> list[dict]:
-    """Per page: lines with a `low` flag and the page's mean confidence."""
+def ocr_pages(letter: Letter, mask: bool = False) -> list[dict]:
+    """Per page: lines with a `low` flag and the page's mean confidence (`mask`: identity numbers masked)."""
     pages = []
+    shown = mask_identity_in_text if mask else (lambda text: text)
     for page in letter.ocr_pages or []:
-        lines = [{"text": line.get("text", ""), "confidence": float(line.get("confidence") or 0),
+        lines = [{"text": shown(line.get("text", "")), "confidence": float(line.get("confidence") or 0),
                   "low": float(line.get("confidence") or 0) < LOW_LINE, "box": line.get("box")}
                  for line in page.get("lines", [])]
         chars = sum(len(x["text"]) for x in lines)

@@ -101,13 +101,14 @@ def index() -> str:
 @bp.get("/letters/<int:letter_id>")
 @login_required
 def detail(letter_id: int) -> str:
-    from xinfang.core.privacy import can_view
+    from xinfang.core.privacy import can_view, sees_full_identity
     from xinfang.web.access import shown_field
     from xinfang.web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
     from xinfang.web.queue import QueueFilters, deadline_of, neighbour
     from xinfang.web.review import ReviewForm
 
     letter = letter_or_404(letter_id)
+    masked = not sees_full_identity(current_user)
     record(db(), "viewed", letter_id=letter.id, user_id=current_user.id)
     db().commit()
     events = db().scalars(select(AuditEvent).where(AuditEvent.letter_id == letter.id)
@@ -120,8 +121,8 @@ def detail(letter_id: int) -> str:
                "filters": filters.active()}
     return render_template(
         "letter.html", letter=letter, events=events, form=ReviewForm(letter=letter), action_form=ActionForm(),
-        choices=office_choices(), segments=text_segments(letter), field_rows=field_rows(letter, shown_field),
-        ocr_pages=ocr_pages(letter), heads=head_views(letter), nav=nav, deadline=deadline_of(settings(), letter),
+        choices=office_choices(), segments=text_segments(letter, masked), field_rows=field_rows(letter, shown_field),
+        ocr_pages=ocr_pages(letter, masked), heads=head_views(letter), nav=nav, deadline=deadline_of(settings(), letter),
         today=date.today(),
         repeat=repeat_view(letter, link is not None and can_view(current_user, link.earlier)))
 
