@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 HAND_FIELDS = {"name": "信访人", "matter": "反映问题", "demand": "诉求"}
 SUGGESTION_HEADS = ("category", "purpose", "department")
+# A suggestion "changed" when its label did, or its probability moved by at least this much.
+PROBABILITY_STEP = 0.01
 # Fields whose change is worth telling the reviewer about after a re-run.
 WATCHED_FIELDS = ("name", "id_number", "phone", "address", "township", "accused")
 # Margin around a line's box in an exported crop, as a share of the line's height (a recogniser wants a
@@ -125,15 +127,26 @@ def transcribe_by_hand(session: Session, letter: Letter, user_id: int | None, va
     return True
 
 
+def _rounded(probability: float | None) -> float | None:
+    return None if probability is None else round(float(probability), 2)
+
+
 def _snapshot(letter: Letter) -> dict:
     suggestion = letter.suggestion
     link = letter.repeat_link
     fields = letter.fields or {}
     return {
-        "suggestion": {head: getattr(suggestion, head) if suggestion else None for head in SUGGESTION_HEADS},
+        "suggestion": {head: [getattr(suggestion, head), _rounded(getattr(suggestion, f"{head}_probability"))]
+                       if suggestion else [None, None] for head in SUGGESTION_HEADS},
         "fields": {key: (fields.get(key) or {}).get("value") for key in WATCHED_FIELDS},
         "repeat": [link.earlier_id, link.kind] if link is not None else None,
     }
+
+
+def _moved(before: list, after: list) -> bool:
+    if before[0] != after[0] or (before[1] is None) != (after[1] is None):
+        return True
+    return before[1] is not None and abs(before[1] - after[1]) >= PROBABILITY_STEP
 
 
 def rerun_text(settings: Settings, letter_id: int) -> dict:
@@ -170,7 +183,7 @@ def rerun_text(settings: Settings, letter_id: int) -> dict:
         after = _snapshot(letter)
         changes = {
             "suggestion": {head: [before["suggestion"][head], after["suggestion"][head]]
-                           for head in SUGGESTION_HEADS if before["suggestion"][head] != after["suggestion"][head]},
+                           for head in SUGGESTION_HEADS if _moved(before["suggestion"][head], after["suggestion"][head])},
             "fields": sorted(key for key in WATCHED_FIELDS if before["fields"][key] != after["fields"][key]),
             "repeat": [before["repeat"], after["repeat"]] if before["repeat"] != after["repeat"] else None,
         }

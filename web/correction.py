@@ -59,10 +59,20 @@ def _rerun_state(letter: Letter) -> dict:
     }
 
 
+def _shown(value: list | str | None) -> str | None:
+    """A suggestion as "label 89%" (re-runs record [label, probability])."""
+    if not isinstance(value, list):
+        return value
+    label, probability = value
+    if label is None:
+        return None
+    return label if probability is None else f"{label} {100 * probability:.0f}%"
+
+
 def _labelled(changes: dict) -> dict:
     return {
-        "suggestion": [{"head": head, "label": HEAD_LABELS.get(head, head), "before": pair[0], "after": pair[1]}
-                       for head, pair in (changes.get("suggestion") or {}).items()],
+        "suggestion": [{"head": head, "label": HEAD_LABELS.get(head, head), "before": _shown(pair[0]),
+                        "after": _shown(pair[1])} for head, pair in (changes.get("suggestion") or {}).items()],
         "fields": [FIELD_LABELS.get(key, key) for key in changes.get("fields") or []],
         "repeat": changes.get("repeat"),
     }
