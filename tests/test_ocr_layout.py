@@ -24,11 +24,17 @@ def read_order(runs: list[OcrLine]) -> list[str]:
 
 def test_two_columns_under_a_full_width_title_are_read_column_by_column():
     runs = [run("标题", 50, 20, 650)]
-    runs += [run(f"左{i}", 50, 100 + 45 * i) for i in range(4)]
-    runs += [run(f"右{i}", 400, 105 + 45 * i) for i in range(4)]
-    assert read_order(runs) == ["标题", "左0", "左1", "左2", "左3", "右0", "右1", "右2", "右3"]
+    runs += [run(f"左{i}", 50, 100 + 45 * i) for i in range(6)]
+    runs += [run(f"右{i}", 400, 105 + 45 * i) for i in range(6)]
+    assert read_order(runs) == ["标题", *[f"左{i}" for i in range(6)], *[f"右{i}" for i in range(6)]]
     # Top-down alone interleaves them (each left run is merged with the right run beside it).
     assert [line.text for line in merge_lines(runs)][1] == "左0右0"
+
+
+def test_a_few_lines_with_a_wide_gap_at_the_same_place_stay_lines_not_columns():
+    runs = [run(f"姓名{i}", 50, 100 + 45 * i, 200) for i in range(4)] + [
+        run(f"电话{i}", 450, 102 + 45 * i, 200) for i in range(4)]
+    assert read_order(runs) == [f"姓名{i}电话{i}" for i in range(4)]
 
 
 def test_a_letter_with_a_signature_and_form_lines_keeps_its_line_order():
