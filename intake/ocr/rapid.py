@@ -3,6 +3,10 @@
 RapidOCR returns one box per detected text run, sorted roughly top-to-bottom; a handwritten or skewed line
 is often cut into several runs. `merge_lines` joins runs whose vertical extents overlap into one OcrLine,
 left to right, so one line of the letter is one OcrLine (the UI highlights lines, fields quote lines).
+Runs are first grouped into columns (intake/ocr/layout.py), so a two-column page reads column by column
+instead of interleaving its columns line by line. An image that is itself one line of text (a crop, a
+corrected line re-read) skips detection and is recognised whole: RapidOCR's detector blows a small crop up
+to hundreds of pixels high, splits or drops its text, and costs thirty times the recognition.
 """
 
 from __future__ import annotations
