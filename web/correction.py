@@ -24,7 +24,7 @@ from xinfang.models import AuditEvent, Letter, Role
 from xinfang.web.access import letter_or_404
 from xinfang.web.auth import role_required
 from xinfang.web.extensions import db, settings
-from xinfang.web.letter_view import FIELD_LABELS, HEAD_LABELS, LOW_LINE
+from xinfang.web.letter_page import FIELD_LABELS, HEAD_LABELS, LOW_LINE
 from xinfang.web.page_images import page_png
 
 bp = Blueprint("correction", __name__)

@@ -103,7 +103,7 @@ def index() -> str:
 def detail(letter_id: int) -> str:
     from xinfang.core.privacy import can_view, sees_full_identity
     from xinfang.web.access import shown_field
-    from xinfang.web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
+    from xinfang.web.letter_page import field_rows, head_views, ocr_pages, repeat_view, text_segments
     from xinfang.web.queue import QueueFilters, deadline_of, neighbour
     from xinfang.web.review import ReviewForm
 
