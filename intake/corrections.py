@@ -223,6 +223,8 @@ def export_corrected_lines(settings: Settings, out: Path) -> int:
         with manifest:
             for letter_id in letter_ids:
                 letter = session.get(Letter, letter_id)
+                if letter is None:
+                    continue
                 fixes = latest_corrections(session, letter_id)
                 images: dict[int, Image.Image | None] = {}
                 for (page_no, line_no), fix in sorted(fixes.items()):
