@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT / "ocr_real.json")
     parser.add_argument("--report", type=Path, nargs="*", default=None,
                         help="only print the tables of earlier runs' --out files (no OCR)")
+    parser.add_argument("--no-bare", action="store_true", help="leave out the bare engine (CER only, no ratios)")
     parser.add_argument("--orders", action="store_true", help="only compare reading orders on the real pages")
     args = parser.parse_args(argv)
     if args.orders:
@@ -277,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(_group_table(rows, list(dict.fromkeys(r["policy"] for r in rows)))))
         return
     names = [p for p in args.policies.split(",") if p]
-    if "bare" not in names:
+    if "bare" not in names and not args.no_bare:
         names.insert(0, "bare")  # every figure is also given against the bare engine
     policies = {name: make_policy(name) for name in names}
     warm = Image.new("RGB", (320, 48), "white")
