@@ -49,11 +49,11 @@ def read_page(page: Page, engine: OcrEngine) -> OcrPage:
     if page.text_layer is not None:
         lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines() if text.strip()]
         return OcrPage(page.index, "pdf-text", 0, 0, lines)
+    if is_line_image(page.image):  # before the blank check too: its median filter erases a small line's strokes
+        return engine.read(page.image, page.index)
     if is_blank(page.image):  # before preprocessing: a separator sheet costs neither that nor OCR
         return OcrPage(page.index, "blank", page.image.width, page.image.height, [],
                        notes=["空白页（分隔页或无内容）"])
-    if is_line_image(page.image):
-        return engine.read(page.image, page.index)
     return engine.read(preprocess(page.image), page.index)
 
 

@@ -55,6 +55,15 @@ def test_line_images_are_low_and_long():
 
 
 @pytest.mark.ocr
+def test_a_small_line_of_thin_print_is_not_taken_for_a_blank_page():
+    text = "负责的一只大灯一打，高音喇叭响起"
+    image = Image.new("RGB", (520, 34), (90, 80, 70))       # light print on a dark photo, 20 px characters
+    ImageDraw.Draw(image).text((6, 6), text, fill=(235, 235, 225), font=ImageFont.truetype(FONT, 20))
+    page = read_page(Page(0, image), RapidOcrEngine())
+    assert page.notes == ["one line: recognition only"] and page.text.startswith("负责的一只")
+
+
+@pytest.mark.ocr
 def test_a_line_image_is_recognised_whole_without_clean_up():
     text = "我们普通百姓实在是没有办法了"
     image = Image.new("RGB", (620, 56), "white")
