@@ -46,6 +46,9 @@ class Letter(Base):
     status: Mapped[str] = mapped_column(String(20), default=Status.received, index=True)
     failure_stage: Mapped[str | None] = mapped_column(String(40), default=None)
     failure_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # False when the failure comes from the file itself (damaged, locked, not a letter): retrying the same
+    # file cannot help, so no "retry" is offered. Null means unknown (older rows): retry is offered.
+    failure_retryable: Mapped[bool | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(default=0)
     job_id: Mapped[str | None] = mapped_column(String(100), default=None)
     received_date: Mapped[date] = mapped_column(Date)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from xinfang.core.privacy import mask_identity_in_text
+from xinfang.core.privacy import mask_identity_deep, mask_identity_text
 from xinfang.models import Letter
 
 LOW_LINE = 0.6
@@ -63,9 +63,14 @@ def _span(value: dict) -> tuple[int, int] | None:
     return None
 
 
-def text_segments(letter: Letter, mask: bool = False) -> list[Segment]:
-    """Letter.text cut at field spans; overlapping spans keep the first one. `mask`: identity numbers
-    outside the fields masked too (a corrected number the extractor did not take is still a number)."""
+def text_segments(letter: Letter, masked: bool = False) -> list[Segment]:
+    """Letter.text cut at field spans; overlapping spans keep the first one. `masked`: identity numbers
+    and phones masked in every segment (the spans index the unmasked text, so masking comes last)."""
+    segments = _text_segments(letter)
+    return [Segment(mask_identity_text(s.text) or "", s.field) for s in segments] if masked else segments
+
+
+def _text_segments(letter: Letter) -> list[Segment]:
     text = letter.text or letter.ocr_text or ""
     spans = sorted((s, key) for key, value in (letter.fields or {}).items() if (s := _span(value)))
     out, pos = [], 0
@@ -79,8 +84,6 @@ def text_segments(letter: Letter, mask: bool = False) -> list[Segment]:
         pos = end
     if pos < len(text) or not out:
         out.append(Segment(text[pos:]))
-    if mask:
-        out = [seg if seg.field else Segment(mask_identity_in_text(seg.text) or "") for seg in out]
     return out
 
 
@@ -102,10 +105,10 @@ def field_rows(letter: Letter, shown: Any) -> list[FieldRow]:
     return rows
 
 
-def ocr_pages(letter: Letter, mask: bool = False) -> list[dict]:
-    """Per page: lines with a `low` flag and the page's mean confidence (`mask`: identity numbers masked)."""
+def ocr_pages(letter: Letter, masked: bool = False) -> list[dict]:
+    """Per page: lines with a `low` flag and the page's mean confidence (`masked`: numbers masked)."""
     pages = []
-    shown = mask_identity_in_text if mask else (lambda text: text)
+    shown = mask_identity_text if masked else (lambda text: text)
     for page in letter.ocr_pages or []:
         lines = [{"text": shown(line.get("text", "")), "confidence": float(line.get("confidence") or 0),
                   "low": float(line.get("confidence") or 0) < LOW_LINE, "box": line.get("box")}
@@ -170,18 +173,25 @@ def marked(text: str, passages: list[str]) -> list[Segment]:
     return out
 
 
-def repeat_view(letter: Letter, earlier_visible: bool) -> dict | None:
+def repeat_view(letter: Letter, masked: bool = False) -> dict | None:
+    """The side-by-side comparison; call it only when the user may see the earlier letter (the caller
+    checks), since it shows the earlier letter's text. `masked`: numbers masked on both sides."""
     link = letter.repeat_link
     if link is None:
         return None
     pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
     mine = letter.text or letter.ocr_text or ""
-    theirs = (link.earlier.text or link.earlier.ocr_text or "") if earlier_visible else ""
+    theirs = link.earlier.text or link.earlier.ocr_text or ""
     from sqlalchemy.orm import object_session
 
     from xinfang.matching.service import export_fields
 
     session = object_session(letter)
     group = export_fields(session, letter)["matter_group"] if session is not None else None
-    return {"link": link, "pairs": pairs, "visible": earlier_visible, "group": group,
+    view = {"link": link, "pairs": pairs, "visible": True, "group": group,
             "mine": marked(mine, [p[0] for p in pairs]), "theirs": marked(theirs, [p[1] for p in pairs])}
+    if masked:
+        view["pairs"] = mask_identity_deep(pairs)
+        for side in ("mine", "theirs"):
+            view[side] = [Segment(mask_identity_text(s.text) or "", s.field) for s in view[side]]
+    return view
