@@ -17,7 +17,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from xinfang.classifier.features import Featurizer
 from xinfang.classifier.heads import Head
-from xinfang.classifier.routing_table import Office, load_office
+from xinfang.classifier.routing_table import Office, current_office
 from xinfang.classifier.rules import apply_rules
 
 HEADS = ("category", "subcategory", "purpose", "department")
@@ -96,9 +96,8 @@ class Router:
     # ---- suggestions ----------------------------------------------------------------------------------
     @property
     def office(self) -> Office:
-        if self._office is None:
-            self._office = load_office()
-        return self._office
+        """The office as its file is now (an administrator's edit applies without restarting the worker)."""
+        return self._office if self._office is not None else current_office()
 
     def abstain_threshold(self) -> float:
         if self.threshold is not None:

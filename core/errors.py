@@ -100,3 +100,14 @@ class NotFoundError(XinfangError):
     """The requested record does not exist."""
 
     exit_code = ExitCode.not_found
+
+
+class OfficeDataError(XinfangError):
+    """The office's data (office.json or places.json) is not valid. Correct the listed problems and save again."""
+
+    exit_code = ExitCode.bad_args
+    stage = "setup"
+
+    def __init__(self, problems: list[str], message: str | None = None) -> None:
+        self.problems = list(problems)
+        super().__init__(message or "；".join(self.problems) or None)

@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import api, auth, batch, letters, review, stats
+    from xinfang.web import admin, api, auth, batch, letters, review, stats
     from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(api.bp)
     app.register_blueprint(stats.bp)
     app.register_blueprint(batch.bp)
+    app.register_blueprint(admin.bp)
     csrf.exempt(api.bp)
 
     from xinfang.web.filters import register_filters
@@ -47,6 +48,11 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
             session.close()
 
     _register_errors(app)
+
+    @app.get("/favicon.ico")
+    def favicon():  # noqa: ANN202
+        """Browsers ask for /favicon.ico before reading the page's icon link."""
+        return app.send_static_file("favicon.svg")
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
