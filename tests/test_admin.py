@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bench.synthetic import make_letter
+from tests.conftest import make_settings
 from tests.webutil import add_user, csrf_token, login
+from xinfang.classifier.model import Router
 from xinfang.classifier.routing_table import current_office, read_office_data, save_office, validate_office
 from xinfang.core.errors import OfficeDataError
+from xinfang.intake.stages import DEFAULT_PLACES, current_places
 from xinfang.models import AuditEvent, User
 from xinfang.models.db import session_scope
 from xinfang.web import create_app
@@ -202,10 +205,6 @@ def test_validate_office_names_each_problem():
 
 def test_workers_read_the_new_office_file_without_restart(tmp_path, monkeypatch):
     """The classifier's office (what the worker uses) follows the file; the places matcher too."""
-    from xinfang.classifier.model import Router
-    from xinfang.intake.stages import current_places
-    from tests.conftest import make_settings
-
     monkeypatch.setenv("XINFANG_DATA_DIR", str(tmp_path))
     assert "信访督查室" not in current_office().departments
     data = read_office_data()
@@ -217,7 +216,7 @@ def test_workers_read_the_new_office_file_without_restart(tmp_path, monkeypatch)
     assert "信访督查室" in model.office.departments
     settings = make_settings(tmp_path)
     assert "城关镇" in current_places(settings).townships
-    places = json.loads((current_places.__globals__["DEFAULT_PLACES"]).read_text(encoding="utf-8"))
+    places = json.loads(DEFAULT_PLACES.read_text(encoding="utf-8"))
     places["townships"].append({"name": "新城镇", "villages": ["新城村"]})
     (tmp_path / "places.json").write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
     assert "新城镇" in current_places(settings).townships
