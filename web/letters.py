@@ -16,11 +16,12 @@ from werkzeug.wrappers import Response
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake.ingest import ingest_stream
 from xinfang.intake.jobs import enqueue_letter
-from xinfang.models import AuditEvent, Letter, Role, Status, record
+from xinfang.models import AuditEvent, Letter, Role, Status, User, record
 from xinfang.web.access import letter_or_404, visible
 from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
+from xinfang.web.labels import event_view
 from xinfang.web.page_images import page_png
 
 bp = Blueprint("letters", __name__)
@@ -112,6 +113,9 @@ def detail(letter_id: int) -> str:
     db().commit()
     events = db().scalars(select(AuditEvent).where(AuditEvent.letter_id == letter.id)
                           .order_by(AuditEvent.id.desc()).limit(200)).all()
+    names = dict(db().execute(select(User.id, User.display_name).where(
+        User.id.in_({e.user_id for e in events if e.user_id}))).all())
+    events = [event_view(e, {k: v or f"用户{k}" for k, v in names.items()}, shown_field) for e in events]
     link = letter.repeat_link
     nav = {}
     filters = QueueFilters.from_args(request.args)  # the queue's filters travel with the reviewer
