@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import admin, api, auth, batch, letters, review, stats
+    from xinfang.web import admin, api, auth, batch, letters, reopen, review, stats
     from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(stats.bp)
     app.register_blueprint(batch.bp)
     app.register_blueprint(admin.bp)
+    reopen.register(app)
     csrf.exempt(api.bp)
 
     from xinfang.web.filters import register_filters

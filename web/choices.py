@@ -7,7 +7,6 @@ by their pinyin with the initials clerks type ("rsj" for 人社局), computed he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app, has_app_context
@@ -30,16 +29,6 @@ def office_choices() -> dict[str, list[str]]:
             "form": list(office.forms) or DEFAULT_FORMS}
 
 
-@dataclass(frozen=True)
-class Option:
-    """A label with what a typed search matches: the full name, its pinyin and its initials."""
-
-    value: str
-    full_name: str
-    pinyin: str
-    initials: str
-
-
 @lru_cache(maxsize=4096)
 def pinyin_key(label: str) -> str:
     return "".join(lazy_pinyin(label)).lower()
@@ -50,10 +39,15 @@ def initials(label: str) -> str:
     return "".join(p[:1] for p in lazy_pinyin(label, style=Style.FIRST_LETTER)).lower()
 
 
-def department_options(extra: list[str] | tuple[str, ...] = ()) -> list[Option]:
-    """The office's departments (plus any label the letter already carries), sorted by pinyin."""
-    office = current_office(_data_dir())
-    names = list(dict.fromkeys([*office.departments, *(e for e in extra if e)]))
-    return [Option(name, office.full_name(name), pinyin_key(name) + " " + pinyin_key(office.full_name(name)),
-                   initials(name) + " " + initials(office.full_name(name)))
-            for name in sorted(names, key=pinyin_key)]
+def search_keys(label: str, full_name: str = "") -> dict[str, str]:
+    """The data attributes the review form's type-to-search matches (letter.js): initials and pinyin of the
+    label, and of a department's full name (清河县人力资源和社会保障局) after a space."""
+    keys = {"data-initials": initials(label), "data-pinyin": pinyin_key(label)}
+    if full_name and full_name != label:
+        keys = {k: f"{v} {(initials if k == 'data-initials' else pinyin_key)(full_name)}" for k, v in keys.items()}
+        keys["data-full"] = full_name
+    return keys
+
+
+def full_name(department: str) -> str:
+    return current_office(_data_dir()).full_name(department)

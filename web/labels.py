@@ -127,6 +127,12 @@ def event_view(event: Any, names: dict[int, str], shown: Callable[[str, object],
         text = f"从 #{detail['split_from']} 分出" + (f"（原件第 {plain([p + 1 for p in pages])} 页）" if pages else "")
     elif action == "split":
         text = "分为 " + "、".join(f"#{n}" for n in detail.get("letters") or [])
+    elif action == "reopened":
+        was = detail.get("confirmed") or {}
+        text = f"原因：{detail.get('reason') or '—'}" + (
+            f"（原结论 {' / '.join(str(was.get(h) or '—') for h in ('category', 'purpose', 'department'))}）" if was else "")
+    elif action == "review_undone":
+        text = "确认已撤销，回到待审队列"
     elif action == "viewed":
         text = "通过 API" if detail.get("via") == "api" else ""
     else:

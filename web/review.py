@@ -14,7 +14,7 @@ from wtforms import BooleanField, SelectField
 from xinfang.models import Letter, Review, Role, Status, record
 from xinfang.web.access import letter_or_404, visible
 from xinfang.web.auth import role_required
-from xinfang.web.choices import office_choices
+from xinfang.web.choices import full_name, office_choices, search_keys
 from xinfang.web.extensions import db, settings
 from xinfang.web.letter_view import EDITABLE
 from xinfang.web.queue import (
@@ -26,6 +26,7 @@ from xinfang.web.queue import (
     ordered,
     with_relations,
 )
+from xinfang.web.reopen import offer_undo
 
 bp = Blueprint("review", __name__)
 
@@ -52,7 +53,8 @@ class ReviewForm(FlaskForm):
             for value in (suggested, current):
                 if value and value not in options:
                     options.insert(0, value)
-            field.choices = [("", "（请选择）")] + [(value, value) for value in options]
+            field.choices = [("", "（请选择）", {})] + [
+                (value, value, search_keys(value, full_name(value) if head == "department" else "")) for value in options]
             if not field.data:
                 field.data = current or suggested or ""
         if letter is not None and not self.is_submitted():
@@ -134,6 +136,7 @@ def confirm(letter_id: int) -> Response:
     is_repeat = form.is_repeat.data if letter.repeat_link is not None else None
     apply_review(letter, current_user.id, chosen, is_repeat, _field_corrections(letter))
     db().commit()
+    offer_undo(letter.id)
     flash(f"第 {letter.id} 号信件已确认：{chosen['category']} / {chosen['purpose']} / {chosen['department']}。", "ok")
     filters = QueueFilters.from_args(request.args)
     following = _next_after(letter, filters)
