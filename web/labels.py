@@ -33,6 +33,16 @@ _HIDDEN_DETAIL = {"sha256", "media_type", "job_id", "stages", "attempt", "target
                   "after", "status", "category", "purpose", "department"}
 
 
+def pages_label(numbers: list[int] | None) -> str:
+    """0-based page indices as a person counts them: 第 3–5 页, 第 1、4 页."""
+    if not numbers:
+        return ""
+    shown = sorted(int(n) + 1 for n in numbers)
+    if shown == list(range(shown[0], shown[-1] + 1)):
+        return f"第 {shown[0]} 页" if len(shown) == 1 else f"第 {shown[0]}–{shown[-1]} 页"
+    return f"第 {'、'.join(map(str, shown))} 页"
+
+
 def plain(value: Any) -> str:
     """Any stored value as text: nothing for empty, 是/否 for booleans, lists joined with 、."""
     if value is None or value == "" or value == [] or value == {}:
@@ -124,7 +134,7 @@ def event_view(event: Any, names: dict[int, str], shown: Callable[[str, object],
         text = verb + "：" + "；".join(_change(detail.get("before") or {}, detail.get("after") or {}, shown))
     elif action == "received" and detail.get("split_from"):
         pages = detail.get("pages") or []
-        text = f"从 #{detail['split_from']} 分出" + (f"（原件第 {plain([p + 1 for p in pages])} 页）" if pages else "")
+        text = f"从 #{detail['split_from']} 分出" + (f"（原件{pages_label(pages)}）" if pages else "")
     elif action == "split":
         text = "分为 " + "、".join(f"#{n}" for n in detail.get("letters") or [])
     elif action == "reopened":

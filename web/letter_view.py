@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from xinfang.core import idcard
 from xinfang.models import Letter
 from xinfang.web.labels import FIELD_WORDS, field_text
@@ -208,11 +211,20 @@ def repeat_view(letter: Letter, earlier_visible: bool) -> dict | None:
     pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
     mine = letter.text or letter.ocr_text or ""
     theirs = (link.earlier.text or link.earlier.ocr_text or "") if earlier_visible else ""
-    from sqlalchemy.orm import object_session
-
     from xinfang.matching.service import export_fields
 
     session = object_session(letter)
     group = export_fields(session, letter)["matter_group"] if session is not None else None
     return {"link": link, "pairs": pairs, "visible": earlier_visible, "group": group,
             "mine": marked(mine, [p[0] for p in pairs]), "theirs": marked(theirs, [p[1] for p in pairs])}
+
+
+def batch_letters(letter: Letter, visible: Any) -> list[Letter]:
+    """The letters cut from the same scanned file (in page order), when the file became more than one."""
+    session = object_session(letter)
+    if session is None or letter.file_id is None:
+        return []
+    siblings = session.scalars(select(Letter).where(Letter.file_id == letter.file_id).order_by(Letter.id)).all()
+    if len(siblings) < 2:
+        return []
+    return sorted(visible(siblings), key=lambda other: min(other.page_numbers or [0]))

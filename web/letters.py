@@ -104,7 +104,14 @@ def index() -> str:
 def detail(letter_id: int) -> str:
     from xinfang.core.privacy import can_view
     from xinfang.web.access import shown_field
-    from xinfang.web.letter_view import field_rows, head_views, ocr_pages, repeat_view, text_segments
+    from xinfang.web.letter_view import (
+        batch_letters,
+        field_rows,
+        head_views,
+        ocr_pages,
+        repeat_view,
+        text_segments,
+    )
     from xinfang.web.queue import QueueFilters, deadline_of, neighbour
     from xinfang.web.review import ReviewForm
 
@@ -126,7 +133,7 @@ def detail(letter_id: int) -> str:
         "letter.html", letter=letter, events=events, form=ReviewForm(letter=letter), action_form=ActionForm(),
         choices=office_choices(), segments=text_segments(letter), field_rows=field_rows(letter, shown_field),
         ocr_pages=ocr_pages(letter), heads=head_views(letter), nav=nav, deadline=deadline_of(settings(), letter),
-        today=date.today(),
+        today=date.today(), batch=batch_letters(letter, visible),
         repeat=repeat_view(letter, link is not None and can_view(current_user, link.earlier)))
 
 
