@@ -29,11 +29,12 @@ def site(tmp_path):
     server.stop()
 
 
-def sign_in(browser, server, username: str, width: int = 1440, height: int = 1000):  # noqa: ANN001, ANN201
+def sign_in(browser, server, username: str, width: int = 1440, height: int = 1000,  # noqa: ANN001, ANN201
+            password: str = "correct horse 1"):
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     page.goto(f"{server.url}/login")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct horse 1")
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
     return page
