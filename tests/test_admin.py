@@ -220,3 +220,12 @@ def test_workers_read_the_new_office_file_without_restart(tmp_path, monkeypatch)
     places["townships"].append({"name": "新城镇", "villages": ["新城村"]})
     (tmp_path / "places.json").write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
     assert "新城镇" in current_places(settings).townships
+
+
+def test_a_broken_file_is_reported_not_a_500(admin):
+    settings, app, client = admin
+    (settings.data_dir / "places.json").write_text("{ broken", encoding="utf-8")
+    page = client.get("/admin/")
+    assert page.status_code == 200 and "places.json 无法读取" in page.get_data(as_text=True)
+    response = client.get("/admin/data/places/townships")
+    assert response.status_code == 302

@@ -69,7 +69,13 @@ def index() -> str:
     events = db().scalars(select(AuditEvent).where(AuditEvent.action.in_(ADMIN_ACTIONS))
                           .order_by(AuditEvent.id.desc()).limit(50)).all()
     names = {u.id: u.display_name or u.username for u in db().scalars(select(User))}
-    documents = [(doc, list(doc.read(settings().data_dir))) for doc in DOCUMENTS.values()]
+    documents = []
+    for doc in DOCUMENTS.values():
+        try:
+            documents.append((doc, list(doc.read(settings().data_dir))))
+        except (OSError, ValueError) as exc:  # a hand edit broke the file: say so instead of failing the page
+            flash(f"{doc.path(settings().data_dir)} 无法读取：{exc}。请修正该文件（或删除它以使用初始数据）。", "error")
+            documents.append((doc, []))
     return render_template("admin/index.html", documents=documents, events=events, names=names,
                            section_label=section_label, form=SectionForm())
 
@@ -154,7 +160,11 @@ def section(doc: str, section: str) -> Response | tuple[str, int] | str:
     if not re.fullmatch(SECTION_NAME, section):
         abort(404)
     data_dir = settings().data_dir
-    data = document.read(data_dir)
+    try:
+        data = document.read(data_dir)
+    except (OSError, ValueError) as exc:
+        flash(f"{document.path(data_dir)} 无法读取：{exc}。请修正该文件后再编辑。", "error")
+        return redirect(url_for("admin.index"))
     if section not in data and request.method == "GET" and not request.args.get("new"):
         abort(404)
     form = SectionForm()
