@@ -76,3 +76,13 @@ def test_single_letter_file_shows_no_batch_list(desk):
         letter_id = result.letter_ids[0]
     response = client.get(f"/letters/{letter_id}")
     assert response.status_code == 200 and 'id="batch"' not in response.get_data(as_text=True)
+
+
+def test_upload_result_lists_the_letters_a_batch_became(desk):
+    settings, client = desk
+    first, second, third = batch(settings)
+    response = client.get(f"/letters?ids={first}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for letter_id in (first, second, third):
+        assert f'<tr data-id="{letter_id}">' in html

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -90,8 +90,9 @@ def index() -> str:
     if status:
         query = query.where(Letter.status == status)
     ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()]
-    if ids:
-        query = query.where(Letter.id.in_(ids))
+    if ids:  # an upload's letters, and the letters a batch scan among them was cut into since
+        files = select(Letter.file_id).where(Letter.id.in_(ids), Letter.file_id.is_not(None))
+        query = query.where(or_(Letter.id.in_(ids), Letter.file_id.in_(files)))
     query = query.options(selectinload(Letter.suggestions), selectinload(Letter.file))
     letters = visible(db().scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
     counts = dict(db().execute(select(Letter.status, func.count()).group_by(Letter.status)).all())
