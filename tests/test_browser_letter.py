@@ -83,3 +83,28 @@ def test_zoom_keeps_the_page_being_read(site, browser, artifacts):  # noqa: F811
     page.screenshot(path=str(artifacts / "letter-03-zoomed-page-3.png"))
     page.keyboard.press("[")
     assert page.locator("#page-no").inner_text() == "2 / 3" and page_in_view() == 2
+
+
+def test_batch_letter_lists_its_siblings_with_pages_from_one(site, browser, artifacts):  # noqa: F811
+    settings, server = site
+    with session_scope(settings.database_url) as s:
+        first = scanned_letter(s, settings, pages=5, name="王建国")
+        first.page_numbers, first.page_count = [0, 1], 2
+        ids = [first.id]
+        for pages in ([2], [3, 4]):
+            child = make_letter(s, name="李秀英")
+            child.file_id, child.page_numbers, child.page_count = first.file_id, pages, len(pages)
+            ids.append(child.id)
+    page = sign_in(browser, server, "clerk")
+    page.goto(f"{server.url}/letters/{ids[0]}")
+    listing = page.locator("#batch")
+    assert "同一扫描件分出 3 封信" in listing.inner_text()
+    assert "第 1–2 页" in listing.inner_text() and "第 4–5 页" in listing.inner_text()
+    page.screenshot(path=str(artifacts / "letter-04-batch-siblings.png"))
+    with page.expect_navigation():
+        listing.locator(f'a[href$="/letters/{ids[2]}"]').click()
+    assert page.locator("#batch b").inner_text() == f"#{ids[2]}"
+    assert "第 1 页（原件第 4 页）" in page.locator("#pages figcaption").first.inner_text()
+    page.goto(f"{server.url}/letters?ids={ids[0]}")
+    assert page.locator("#letters tbody tr").count() == 3
+    page.screenshot(path=str(artifacts / "letter-05-batch-in-list.png"))
