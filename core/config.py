@@ -49,11 +49,12 @@ class Settings:
 
     @property
     def model_dir(self) -> Path:
-        return self.data_dir / "models" / "current"
+        return self.models_root / "current"
 
     @property
     def models_root(self) -> Path:
-        return self.data_dir / "models"
+        # Trained classifiers; not "models", which would read as the ORM package (xinfang.models).
+        return self.data_dir / "classifiers"
 
     @property
     def secret_key(self) -> str:

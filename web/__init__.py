@@ -23,16 +23,16 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import admin, api, auth, batch, letters, reopen, review, stats
+    from xinfang.web import admin, api, auth, batch, clerk, reopen, reports, review
     from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
     login_manager.init_app(app)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(letters.bp)
+    app.register_blueprint(clerk.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(stats.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(batch.bp)
     app.register_blueprint(admin.bp)
     reopen.register(app)

@@ -82,7 +82,7 @@ def index() -> str:
 
 @bp.get("/users")
 @role_required(Role.admin)
-def users() -> str:
+def users() -> tuple[str, int]:
     return _users_page(UserForm())
 
 

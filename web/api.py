@@ -165,7 +165,7 @@ def _letter_in_review(letter_id: int) -> Any:
 @login_required
 def review(letter_id: int) -> Any:
     """Confirm or correct: JSON {category, purpose, department, is_repeat?, fields?: {key: value}}."""
-    from xinfang.web.letter_view import EDITABLE
+    from xinfang.web.letter_page import EDITABLE
     from xinfang.web.review import HEADS, apply_review
 
     found = _letter_in_review(letter_id)

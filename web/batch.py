@@ -53,7 +53,7 @@ def backlog_summary() -> dict:
 @bp.get("/batch")
 @login_required
 def index() -> str:
-    from xinfang.web.letters import ActionForm
+    from xinfang.web.clerk import ActionForm
 
     summary = backlog_summary()
     failed = visible(db().scalars(select(Letter).where(Letter.status == Status.failed)

@@ -8,6 +8,7 @@ by their pinyin with the initials clerks type ("rsj" for 人社局), computed he
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from flask import current_app, has_app_context
 from pypinyin import Style, lazy_pinyin
@@ -17,7 +18,7 @@ from xinfang.classifier.routing_table import current_office
 DEFAULT_FORMS = ["来信", "来访", "网上信访", "来电"]
 
 
-def _data_dir() -> object | None:
+def _data_dir() -> Path | None:
     return current_app.config["XINFANG"].data_dir if has_app_context() else None
 
 

@@ -16,7 +16,7 @@ from xinfang.web.access import letter_or_404, visible
 from xinfang.web.auth import role_required
 from xinfang.web.choices import full_name, office_choices, search_keys
 from xinfang.web.extensions import db, settings
-from xinfang.web.letter_view import EDITABLE
+from xinfang.web.letter_page import EDITABLE
 from xinfang.web.queue import (
     QueueFilters,
     count_capped,

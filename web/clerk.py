@@ -105,7 +105,7 @@ def index() -> str:
 def detail(letter_id: int) -> str:
     from xinfang.core.privacy import can_view
     from xinfang.web.access import shown_field
-    from xinfang.web.letter_view import (
+    from xinfang.web.letter_page import (
         batch_letters,
         field_rows,
         head_views,
