@@ -50,7 +50,9 @@ def test_pages_at_1024_wide_keep_headers_and_names_whole(site, browser, artifact
               ("letter", f"/letters/{letter_id}", "#fields th, #suggestions th, #review-form label > span, h1"),
               ("batch", "/batch", "h1, th"),
               ("stats", "/stats", "h1, h2, th"),
-              ("admin-users", "/admin/users", "#users th, #users td:first-child")]
+              ("admin-users", "/admin/users", "#users th, #users td:first-child"),
+              ("admin", "/admin/", "h1, h2, th"),
+              ("upload", "/upload", "h1, label")]
     for name, path, selector in checks:
         response = page.goto(f"{server.url}{path}")
         assert response.status == 200, path

@@ -95,6 +95,7 @@ def test_undo_right_after_a_confirm_and_reopen_later(site, browser, artifacts): 
     with page.expect_navigation():
         page.click("#reopen")
     assert page.locator("h1 .status").inner_text() == "待审核"
+    assert page.locator("#undo-bar").count() == 0, "no 撤销 offered for a letter that is open again"
     page.locator("#facts details").last.click()
     assert "重新打开 · rev · 原因：分错单位，应为住建局" in page.locator("#audit").inner_text()
     page.screenshot(path=str(artifacts / "keys-03-reopened.png"))

@@ -114,6 +114,8 @@ def reopen(letter_id: int) -> Response:
     if not reason:
         flash("请写明重新打开的原因（会记入处理记录）。", "error")
         return redirect(url_for("letters.detail", letter_id=letter_id))
+    if (session.get("undo") or {}).get("letter") == letter.id:
+        session.pop("undo")
     letter.status = Status.review
     letter.confirmed_at = None
     record(db(), "reopened", letter_id=letter.id, user_id=current_user.id, reason=reason,
