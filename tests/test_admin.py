@@ -229,3 +229,19 @@ def test_a_broken_file_is_reported_not_a_500(admin):
     assert page.status_code == 200 and "places.json 无法读取" in page.get_data(as_text=True)
     response = client.get("/admin/data/places/townships")
     assert response.status_code == 302
+
+
+def test_admin_adds_a_new_section(admin):
+    settings, app, client = admin
+    response = client.get("/admin/data/office?section=department_duties")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/data/office/department_duties?new=1")
+    page = client.get("/admin/data/office/department_duties?new=1")
+    assert page.status_code == 200 and "新部分" in page.get_data(as_text=True)
+    token = csrf_token(client, "/admin/data/office/department_duties?new=1")
+    response = client.post("/admin/data/office/department_duties?new=1",
+                           data={"csrf_token": token, "value": '{"人社局": ["劳动保障监察", "工资支付"]}'})
+    assert response.status_code == 302
+    assert read_office_data(settings.data_dir)["department_duties"]["人社局"] == ["劳动保障监察", "工资支付"]
+    assert events(settings, "office_edited")[-1].detail["before"] is None
+    response = client.get("/admin/data/office?section=bad name!")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
