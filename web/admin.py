@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from xinfang.core.errors import OfficeDataError
@@ -26,7 +27,7 @@ from xinfang.web.office_editor import DOCUMENTS, SECTION_NAME, apply_edit, secti
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLE_CHOICES = [(role.value, ROLE_LABELS[role.value]) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role.value]) for role in Role]
 ADMIN_ACTIONS = ("user_added", "user_changed", "password_reset", "office_edited")
 
 

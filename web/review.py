@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from xinfang.models import Letter, Review, Role, Status, record
 from xinfang.web.access import letter_or_404, visible
@@ -53,8 +54,9 @@ class ReviewForm(FlaskForm):
             for value in (suggested, current):
                 if value and value not in options:
                     options.insert(0, value)
-            field.choices = [("", "（请选择）", {})] + [
-                (value, value, search_keys(value, full_name(value) if head == "department" else "")) for value in options]
+            field.choices = [SelectChoice("", "（请选择）")] + [
+                SelectChoice(value, value, render_kw=search_keys(value, full_name(value) if head == "department" else ""))
+                for value in options]
             if not field.data:
                 field.data = current or suggested or ""
         if letter is not None and not self.is_submitted():
