@@ -21,7 +21,7 @@ from sklearn.preprocessing import OneHotEncoder
 from xinfang.classifier.features import Featurizer
 from xinfang.classifier.heads import Head
 from xinfang.classifier.knowledge import Knowledge
-from xinfang.classifier.routing_table import Office, load_office
+from xinfang.classifier.routing_table import Office, current_office
 from xinfang.classifier.rules import apply_rules
 
 HEADS = ("category", "subcategory", "purpose", "department")
@@ -51,6 +51,7 @@ class Router:
         self.threshold: float | None = None
         self._office: Office | None = None
         self._knowledge: Knowledge | None = None
+        self._knowledge_of: Office | None = None
 
     # ---- training -------------------------------------------------------------------------------------
     def fit(self, docs: list[str], labels: dict[str, list[str | None]], segmented: bool = False,
@@ -120,24 +121,25 @@ class Router:
     # ---- suggestions ----------------------------------------------------------------------------------
     @property
     def office(self) -> Office:
-        if self._office is None:
-            self._office = load_office()
-        return self._office
+        """The office as its file is now (an administrator's edit applies without restarting the worker)."""
+        return self._office if self._office is not None else current_office()
 
     @property
     def knowledge(self) -> Knowledge:
-        """The office's cue phrases, read from the office file (edits apply without retraining)."""
-        if self._knowledge is None:
-            self._knowledge = Knowledge.from_office(self.office)
+        """The office's cue phrases, read from the office file (edits apply without retraining or restart)."""
+        office = self.office
+        if self._knowledge is None or self._knowledge_of is not office:
+            self._knowledge, self._knowledge_of = Knowledge.from_office(office), office
         return self._knowledge
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_office"] = state["_knowledge"] = None  # read from the office file where the model runs
+        state["_office"] = state["_knowledge"] = state["_knowledge_of"] = None  # read where the model runs
         return state
 
     def __setstate__(self, state: dict) -> None:
         state.setdefault("_knowledge", None)
+        state.setdefault("_knowledge_of", None)
         self.__dict__.update(state)
 
     def abstain_threshold(self, configured: float | None = None) -> float:

@@ -2,17 +2,24 @@
 
 Offices rename categories and departments (卫生计生 -> 卫生健康, 国土资源 -> 自然资源), so everything the
 classifier and the review drop-downs offer comes from `starter.json` or the office's `office.json`.
+
+The administration page edits `office.json` section by section: `validate_office` is the one check every
+edit passes before `save_office` writes it, and `current_office` reloads the file when it changes, so the
+web app and the workers pick up an edit without a restart.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xinfang.core.config import load_settings
-from xinfang.core.errors import OfficeFileError
+from xinfang.core.errors import OfficeDataError
 
 STARTER = Path(__file__).resolve().parent / "office" / "starter.json"
 SAMPLE_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
@@ -31,6 +38,7 @@ class Office:
     departments: dict[str, dict]
     rules: dict = field(default_factory=dict)
     abstain_threshold: float | None = None
+    forms: list[str] = field(default_factory=list)
     knowledge: dict = field(default_factory=dict)  # the KNOWLEDGE_SECTIONS as written in the file
 
     @property
@@ -77,9 +85,9 @@ class Office:
         return [w for w in words if w and " " not in w]
 
 
-def office_path() -> Path:
-    """$XINFANG_DATA_DIR/office.json when the office has one, else the starter set."""
-    data_dir = os.environ.get("XINFANG_DATA_DIR")
+def office_path(data_dir: Path | str | None = None) -> Path:
+    """<data dir>/office.json when the office has one, else the starter set ($XINFANG_DATA_DIR by default)."""
+    data_dir = data_dir or os.environ.get("XINFANG_DATA_DIR")
     if data_dir:
         own = Path(data_dir) / "office.json"
         if own.exists():
@@ -98,31 +106,12 @@ def _phrases(value: object, where: str, problems: list[str]) -> None:
         problems.append(f"{where} 应是词语列表（字符串数组）")
 
 
-def validate_office(data: object) -> list[str]:
-    """Every problem of an office file's content, in words an administrator can act on ([] when fine).
-
-    Checks the labels the desk offers and the knowledge sections: cue phrases must name known labels, so a
-    typo in a department's name does not silently switch its knowledge off.
-    """
-    if not isinstance(data, dict):
-        return ["办公室配置应是一个 JSON 对象"]
+def knowledge_problems(data: dict) -> list[str]:
+    """Problems of the knowledge sections: cue phrases must name known labels, so a typo in a department's
+    name does not silently switch its knowledge off."""
     problems: list[str] = []
     categories, departments = data.get("categories", {}), data.get("departments", {})
     purposes = data.get("purposes", [])
-    if not isinstance(categories, dict | list) or not categories:
-        problems.append("categories（内容分类）不能为空")
-    if not isinstance(departments, dict | list) or not departments:
-        problems.append("departments（责任单位）不能为空")
-    if not isinstance(purposes, list) or not purposes:
-        problems.append("purposes（信访目的）不能为空")
-    if isinstance(categories, dict):
-        for name, spec in categories.items():
-            for dept in (spec or {}).get("departments", []) if isinstance(spec, dict) else []:
-                if dept not in departments:
-                    problems.append(f"内容分类「{name}」的常用单位「{dept}」不在 departments 中")
-    threshold = data.get("abstain_threshold")
-    if threshold is not None and not (isinstance(threshold, int | float) and 0 <= threshold <= 1):
-        problems.append("abstain_threshold 应是 0 到 1 之间的数")
     for dept, spec in (data.get("duties") or {}).items():
         if dept not in departments:
             problems.append(f"duties 中的「{dept}」不是 departments 中的单位")
@@ -165,7 +154,7 @@ def load_office(path: Path | None = None) -> Office:
     raw = json.loads(path.read_text(encoding="utf-8"))
     problems = validate_office(raw)
     if problems:
-        raise OfficeFileError(f"{path} 有误：" + "；".join(problems[:8]) + "。请改正后再试。")
+        raise OfficeDataError(problems, f"{path} 有误：" + "；".join(problems[:8]) + "。请改正后再试。")
     departments = raw.get("departments", {})
     if isinstance(departments, list):
         departments = {name: {"full_name": name} for name in departments}
@@ -176,4 +165,149 @@ def load_office(path: Path | None = None) -> Office:
     return Office(name=raw.get("name", ""), categories=categories, purposes=list(raw.get("purposes", [])),
                   departments=departments, rules=raw.get("rules", {}),
                   abstain_threshold=float(threshold) if threshold is not None else None,
+                  forms=list(raw.get("forms", [])),
                   knowledge={k: raw[k] for k in KNOWLEDGE_SECTIONS if k in raw})
+
+
+# ---- the office's edits: one validation, an atomic write, reloading when the file changes ----------------
+# Column widths of the letter's label columns (models/letters.py): a longer label could not be stored.
+_MAX_LEN = {"category": 50, "purpose": 20, "department": 100}
+_KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str, "version": str, "purposes": list, "forms": list, "categories": (dict, list),
+    "departments": (dict, list), "rules": dict, "abstain_threshold": (int, float, type(None)),
+}
+# Checks of further sections, by name: a section added to office.json gets its own check here, and the
+# administration page edits it with no more work (every section is edited as the JSON it is).
+SECTION_CHECKS: dict[str, Callable[[Any, dict], list[str]]] = {}
+
+
+def _labels(value: object, what: str, max_len: int, problems: list[str]) -> list[str]:
+    """A list of distinct, non-empty label strings; problems are appended in words an admin can act on."""
+    if not isinstance(value, list):
+        problems.append(f"{what}应是一个列表")
+        return []
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            problems.append(f"{what}中有空项或不是文字的项：{json.dumps(item, ensure_ascii=False)}")
+        elif item != item.strip() or len(item) > max_len:
+            problems.append(f"{what}中的“{item}”前后有空格或超过 {max_len} 个字")
+        elif item in out:
+            problems.append(f"{what}中“{item}”重复")
+        else:
+            out.append(item)
+    return out
+
+
+def _named(value: object, what: str, max_len: int, problems: list[str]) -> dict[str, dict]:
+    """A table keyed by label (a list of labels is accepted as a table without details)."""
+    if isinstance(value, list):
+        return {name: {} for name in _labels(value, what, max_len, problems)}
+    if not isinstance(value, dict) or not value:
+        problems.append(f"{what}不能为空")
+        return {}
+    _labels(list(value), what, max_len, problems)
+    for name, spec in value.items():
+        if not isinstance(spec, dict):
+            problems.append(f"{what}“{name}”的内容应是一个对象（{{…}}）")
+    return {name: spec for name, spec in value.items() if isinstance(spec, dict)}
+
+
+def validate_office(data: object) -> list[str]:
+    """Every problem of an office file, in Chinese; an empty list means it can be saved and loaded.
+
+    Labels must be distinct and fit their database columns, and every department the routing table or the
+    rules name must be in the department list: a reviewer could otherwise confirm a label that no list has.
+    """
+    if not isinstance(data, dict):
+        return ["办公室数据应是一个 JSON 对象（{…}）"]
+    problems: list[str] = []
+    for key, kind in _KNOWN_TYPES.items():
+        if key in data and not isinstance(data[key], kind):
+            problems.append(f"“{key}”的格式不对")
+    if problems:
+        return problems
+    for key in ("purposes", "categories", "departments"):
+        if key not in data:
+            problems.append(f"缺少“{key}”部分")
+    _labels(data.get("purposes", []), "信访目的", _MAX_LEN["purpose"], problems)
+    if "forms" in data:
+        _labels(data["forms"], "信访形式", 20, problems)
+    departments = _named(data.get("departments", {}), "责任单位", _MAX_LEN["department"], problems)
+    for name, spec in departments.items():
+        if not isinstance(spec.get("full_name", ""), str):
+            problems.append(f"责任单位“{name}”的全称应是文字")
+    categories = _named(data.get("categories", {}), "内容分类", _MAX_LEN["category"], problems)
+    for name, spec in categories.items():
+        _labels(spec.get("subcategories", []), f"内容分类“{name}”的二级分类", 50, problems)
+        for unit in _labels(spec.get("departments", []), f"内容分类“{name}”的责任单位", 100, problems):
+            if departments and unit not in departments:
+                problems.append(f"内容分类“{name}”的责任单位“{unit}”不在责任单位列表中")
+    rules = data.get("rules", {})
+    for unit in _labels(rules.get("legal_units", []), "政法单位", 100, problems) if "legal_units" in rules else []:
+        if departments and unit not in departments:
+            problems.append(f"政法单位“{unit}”不在责任单位列表中")
+    for key, what in (("discipline_unit", "纪检监察单位"), ("township_unit", "属地乡镇单位")):
+        if key in rules and (not isinstance(rules[key], str) or rules[key] not in departments):
+            problems.append(f"{what}“{rules[key]}”不在责任单位列表中")
+    threshold = data.get("abstain_threshold")
+    if threshold is not None and not 0 < float(threshold) < 1:
+        problems.append("abstain_threshold 应在 0 和 1 之间")
+    problems += knowledge_problems(data)
+    for key, check in SECTION_CHECKS.items():
+        if key in data:
+            problems += check(data[key], data)
+    return problems
+
+
+def read_office_data(data_dir: Path | str | None = None) -> dict:
+    """The office file as stored (the starter set until the office saves its own)."""
+    return json.loads(office_path(data_dir).read_text(encoding="utf-8"))
+
+
+def save_office(data: dict, data_dir: Path | str) -> Path:
+    """Write <data dir>/office.json after `validate_office`; readers see the old file or the new, never half."""
+    problems = validate_office(data)
+    if problems:
+        raise OfficeDataError(problems)
+    return write_json_atomic(Path(data_dir) / "office.json", data)
+
+
+def write_json_atomic(path: Path, data: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    os.replace(tmp, path)
+    return path
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """What changes when a file is replaced: its modification time (ns) and size."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+_current: dict[str, tuple[tuple[int, int], Office]] = {}
+
+
+def current_office(data_dir: Path | str | None = None) -> Office:
+    """The office as its file is now: a stat per call, a reload only when the file changed.
+
+    A file that no longer loads (a hand edit gone wrong) keeps the last good version in use.
+    """
+    path = office_path(data_dir)
+    key = str(path)
+    stamp = file_stamp(path)
+    cached = _current.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    try:
+        office = load_office(path)
+    except (OSError, ValueError, AttributeError, TypeError):
+        if cached:
+            return cached[1]
+        raise
+    _current[key] = (stamp, office)
+    return office

@@ -109,7 +109,12 @@ class NotFoundError(XinfangError):
     exit_code = ExitCode.not_found
 
 
-class OfficeFileError(BadInputError, ValueError):
-    """The office file (office.json) is not valid. Correct the entries named in the message and try again."""
+class OfficeDataError(XinfangError, ValueError):
+    """The office's data (office.json or places.json) is not valid. Correct the listed problems and save again."""
 
-    stage = "office"
+    exit_code = ExitCode.bad_args
+    stage = "setup"
+
+    def __init__(self, problems: list[str], message: str | None = None) -> None:
+        self.problems = list(problems)
+        super().__init__(message or "；".join(self.problems) or None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from xinfang.classifier.routing_table import file_stamp
 from xinfang.core.config import Settings
 from xinfang.core.errors import EmptyFileError, ModelError
 from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
@@ -89,11 +90,17 @@ def split_pages(session: Session, settings: Settings, letter: Letter, pages: lis
     return [child.id for child in children]
 
 
-@lru_cache(maxsize=2)
-def _places(path: str) -> object | None:
+@lru_cache(maxsize=4)
+def _places(path: str, stamp: tuple[int, int]) -> object | None:
+    """One compiled matcher per version of the file (`stamp`): an administrator's edit is read at once."""
     from xinfang.intake.fields.places import Places
 
-    return Places.from_file(Path(path)) if Path(path).exists() else None
+    return Places.from_file(Path(path))
+
+
+def current_places(settings: Settings) -> object | None:
+    path = places_path(settings)
+    return _places(str(path), file_stamp(path)) if path.exists() else None
 
 
 def places_path(settings: Settings) -> Path:
@@ -107,7 +114,7 @@ def extract(settings: Settings, letter: Letter) -> None:
 
     # A text people corrected (intake/corrections.py) wins over the OCR, which stays as it was read.
     letter.text = normalize_text(letter.corrected_text or letter.ocr_text or "")
-    fields = extract_fields(letter.text, _places(str(places_path(settings))))
+    fields = extract_fields(letter.text, current_places(settings))
     letter.fields = fields
     letter.id_number = _value(fields, "id_number")
     letter.phone = _value(fields, "phone")

@@ -15,7 +15,7 @@ from xinfang.classifier.persist import load_model
 from xinfang.classifier.retrain import BASE_SIZE, FADE_OUT, generated_share, in_taxonomy, mix_training
 from xinfang.classifier.routing_table import STARTER, load_office, validate_office
 from xinfang.classifier.rules import apply_rules
-from xinfang.core.errors import OfficeFileError
+from xinfang.core.errors import OfficeDataError
 
 
 def starter_data() -> dict:
@@ -47,7 +47,7 @@ def test_validation_names_each_problem_and_loading_refuses_a_broken_file(tmp_pat
     assert validate_office([]) == ["办公室配置应是一个 JSON 对象"]
     path = tmp_path / "office.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(OfficeFileError, match="国土局"):
+    with pytest.raises(OfficeDataError, match="国土局"):
         load_office(path)
 
 

@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import api, auth, batch, clerk, correction, reports, review
+    from xinfang.web import admin, api, auth, batch, clerk, correction, reopen, reports, review
     from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(reports.bp)
     app.register_blueprint(batch.bp)
     app.register_blueprint(correction.bp)
+    app.register_blueprint(admin.bp)
+    reopen.register(app)
     csrf.exempt(api.bp)
 
     from xinfang.web.filters import register_filters
@@ -52,6 +54,11 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
     register_errors(app)
     install_security(app, settings)
+
+    @app.get("/favicon.ico")
+    def favicon():  # noqa: ANN202
+        """Browsers ask for /favicon.ico before reading the page's icon link."""
+        return app.send_static_file("favicon.svg")
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -20,7 +20,7 @@ from xinfang.core.errors import ServiceUnavailableError, XinfangError
 from xinfang.core.privacy import mask_identity_deep
 from xinfang.intake.ingest import ingest_stream
 from xinfang.intake.jobs import enqueue_letter
-from xinfang.models import AuditEvent, Letter, Role, Status, record
+from xinfang.models import AuditEvent, Letter, Role, Status, User, record
 from xinfang.web.access import (
     can_view_letter,
     earlier_visible,
@@ -33,6 +33,7 @@ from xinfang.web.access import (
 from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
+from xinfang.web.labels import event_view
 from xinfang.web.page_images import page_png
 
 bp = Blueprint("letters", __name__)
@@ -127,8 +128,9 @@ def index() -> str:
     if status:
         query = query.where(Letter.status == status)
     ids = parse_ids(request.args.get("ids", ""))
-    if ids:
-        query = query.where(Letter.id.in_(ids))
+    if ids:  # an upload's letters, and the letters a batch scan among them was cut into since
+        files = select(Letter.file_id).where(Letter.id.in_(ids), Letter.file_id.is_not(None))
+        query = query.where(or_(Letter.id.in_(ids), Letter.file_id.in_(files)))
     query = query.options(selectinload(Letter.suggestions), selectinload(Letter.file))
     letters = visible(db().scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
     counts = dict(db().execute(select(Letter.status, func.count()).group_by(Letter.status)).all())
@@ -140,7 +142,14 @@ def index() -> str:
 @login_required
 def detail(letter_id: int) -> str:
     from xinfang.web.access import shown_field
-    from xinfang.web.letter_page import field_rows, head_views, ocr_pages, repeat_view, text_segments
+    from xinfang.web.letter_page import (
+        batch_letters,
+        field_rows,
+        head_views,
+        ocr_pages,
+        repeat_view,
+        text_segments,
+    )
     from xinfang.web.queue import deadline_of, visible_neighbour
     from xinfang.web.review import ReviewForm
 
@@ -157,6 +166,9 @@ def detail(letter_id: int) -> str:
     if masked:  # the audit trail's details (a reviewer's corrected 身份证号, say) as this user may see them
         events = [SimpleNamespace(id=e.id, at=e.at, action=e.action, user_id=e.user_id,
                                   detail=mask_identity_deep(e.detail)) for e in events]
+    names = dict(db().execute(select(User.id, User.display_name).where(
+        User.id.in_({e.user_id for e in events if e.user_id}))).all())
+    events = [event_view(e, {k: v or f"用户{k}" for k, v in names.items()}, shown_field) for e in events]
     nav = {}
     filters = user_filters(request.args)  # the queue's filters travel with the reviewer
     if letter.status == Status.review and current_user.can(Role.reviewer, Role.supervisor):
@@ -166,7 +178,7 @@ def detail(letter_id: int) -> str:
         "letter.html", letter=letter, events=events, form=ReviewForm(letter=letter), action_form=ActionForm(),
         choices=office_choices(), segments=text_segments(letter, masked), field_rows=field_rows(letter, shown_field),
         ocr_pages=ocr_pages(letter, masked), heads=head_views(letter), nav=nav,
-        deadline=deadline_of(settings(), letter), today=date.today(),
+        deadline=deadline_of(settings(), letter), today=date.today(), batch=batch_letters(letter, visible),
         repeat=repeat_view(letter, masked) if link is not None else None)
 
 

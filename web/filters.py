@@ -1,8 +1,10 @@
-"""Template filters: labels in Chinese for statuses and stages, percentages."""
+"""Template filters: labels in Chinese for statuses, stages and roles, percentages."""
 
 from __future__ import annotations
 
 from flask import Flask
+
+from xinfang.web.labels import ROLE_LABELS, pages_label
 
 STATUS_LABELS = {
     "received": "已接收", "queued": "排队中", "processing": "识别中", "review": "待审核",
@@ -18,6 +20,8 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda s: STATUS_LABELS.get(str(s), str(s)), "status_label")
     app.add_template_filter(lambda s: STAGE_LABELS.get(str(s), str(s)), "stage_label")
     app.add_template_filter(lambda p: "" if p is None else f"{100 * float(p):.0f}%", "pct")
+    app.add_template_filter(lambda r: ROLE_LABELS.get(str(r), str(r)), "role_label")
+    app.add_template_filter(pages_label, "pages_label")
     from xinfang.web.access import shown_field
 
     app.add_template_global(shown_field, "shown_field")

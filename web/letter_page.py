@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
+from xinfang.core import idcard
 from xinfang.core.privacy import mask_identity_deep, mask_identity_text
 from xinfang.models import Letter
+from xinfang.web.labels import FIELD_WORDS, field_text
 
 LOW_LINE = 0.6
-FIELD_LABELS = {
-    "name": "信访人", "id_number": "身份证号", "phone": "联系电话", "address": "住址", "township": "乡镇/街道",
-    "village": "村/社区", "cosigners": "联名人", "cosigner_count": "签名人数", "accused": "被反映对象",
-    "date_written": "写信日期", "matter": "反映问题", "demand": "诉求", "anonymous": "匿名",
-}
+FIELD_LABELS = FIELD_WORDS
 EDITABLE = ("name", "id_number", "phone", "address", "township", "village", "accused")
 HEAD_LABELS = {"category": "内容分类", "subcategory": "二级分类", "purpose": "信访目的", "department": "责任单位"}
 
@@ -41,6 +42,7 @@ class FieldRow:
     note: str = ""
     editable: bool = False
     corrected: bool = False
+    text: str = ""
 
 
 @dataclass
@@ -64,6 +66,14 @@ def _span(value: dict) -> tuple[int, int] | None:
     return None
 
 
+def _field_span(text: str, key: str, value: object) -> tuple[int, int] | None:
+    span = _span(value)  # type: ignore[arg-type]
+    if span is None and key == "id_number" and isinstance(value, dict) and value.get("value") is None:
+        written = _miswritten_id(text, value)
+        return tuple(written["span"]) if written else None  # type: ignore[return-value]
+    return span
+
+
 def text_segments(letter: Letter, masked: bool = False) -> list[Segment]:
     """Letter.text cut at field spans; overlapping spans keep the first one. `masked`: identity numbers
     and phones masked in every segment (the spans index the unmasked text, so masking comes last)."""
@@ -73,7 +83,7 @@ def text_segments(letter: Letter, masked: bool = False) -> list[Segment]:
 
 def _text_segments(letter: Letter) -> list[Segment]:
     text = letter.text or letter.ocr_text or ""
-    spans = sorted((s, key) for key, value in (letter.fields or {}).items() if (s := _span(value)))
+    spans = sorted((s, key) for key, value in (letter.fields or {}).items() if (s := _field_span(text, key, value)))
     out, pos = [], 0
     for (start, end), key in spans:
         end = min(end, len(text))
@@ -89,21 +99,50 @@ def _text_segments(letter: Letter) -> list[Segment]:
 
 
 def field_rows(letter: Letter, shown: Any) -> list[FieldRow]:
+    """The fields panel: Chinese labels, values as words (`text`), nothing for a field that is empty."""
     rows = []
-    text_len = len(letter.text or letter.ocr_text or "")
+    text = letter.text or letter.ocr_text or ""
     for key, value in (letter.fields or {}).items():
         if not isinstance(value, dict):
             continue
         raw = value.get("value")
         span = _span(value)
+        note = str(value.get("note") or "")
+        shown_text = field_text(key, raw, shown)
+        confidence = value.get("confidence") if shown_text else None
+        if key == "id_number" and raw is None:
+            written = _miswritten_id(text, value)
+            if written:
+                span = tuple(written["span"])
+                shown_text = f"写作 {shown(key, written['raw'])}，{written['problem']}"
+                note = note or "请对照原件核对"
+                confidence = None
         rows.append(FieldRow(key, FIELD_LABELS.get(key, key), shown(key, raw) if isinstance(raw, str) else raw,
-                             value.get("confidence"), bool(span and span[0] < text_len),
-                             str(value.get("note") or ""), key in EDITABLE and (raw is None or isinstance(raw, str)),
-                             bool(value.get("corrected_by"))))
+                             confidence, bool(span and span[0] < len(text)),
+                             note, key in EDITABLE and (raw is None or isinstance(raw, str)),
+                             bool(value.get("corrected_by")), shown_text))
     present = {row.key for row in rows}
     rows += [FieldRow(key, FIELD_LABELS[key], None, None, False, editable=True)
              for key in EDITABLE if key not in present and key in ("name", "phone", "township")]
     return rows
+
+
+def _miswritten_id(text: str, value: dict) -> dict | None:
+    """A 身份证号 the extractor found but refused (its check digit or birth date is wrong): what was written."""
+    for item in value.get("items") or []:
+        span = _span(item)
+        if not isinstance(item, dict) or item.get("valid") or span is None or span[1] > len(text):
+            continue
+        raw = text[span[0]:span[1]]
+        number = idcard.normalize(raw)
+        if len(number) == 18 and number[:17].isdigit() and idcard.birth_date(number) is not None:
+            problem = "校验位不符" if idcard.check_char(number[:17]) != number[17] else "号码无效"
+        elif len(number) == 18 and number[:17].isdigit():
+            problem = "出生日期无效"
+        else:
+            problem = "不是 18 位有效号码"
+        return {"raw": raw, "span": list(span), "problem": problem}
+    return None
 
 
 def ocr_pages(letter: Letter, masked: bool = False) -> list[dict]:
@@ -184,8 +223,6 @@ def repeat_view(letter: Letter, masked: bool = False) -> dict | None:
     pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
     mine = letter.text or letter.ocr_text or ""
     theirs = link.earlier.text or link.earlier.ocr_text or ""
-    from sqlalchemy.orm import object_session
-
     from xinfang.matching.service import export_fields
 
     session = object_session(letter)
@@ -197,3 +234,14 @@ def repeat_view(letter: Letter, masked: bool = False) -> dict | None:
         for side in ("mine", "theirs"):
             view[side] = [Segment(mask_identity_text(s.text) or "", s.field) for s in view[side]]
     return view
+
+
+def batch_letters(letter: Letter, visible: Any) -> list[Letter]:
+    """The letters cut from the same scanned file (in page order), when the file became more than one."""
+    session = object_session(letter)
+    if session is None or letter.file_id is None:
+        return []
+    siblings = session.scalars(select(Letter).where(Letter.file_id == letter.file_id).order_by(Letter.id)).all()
+    if len(siblings) < 2:
+        return []
+    return sorted(visible(siblings), key=lambda other: min(other.page_numbers or [0]))

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select, update
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from xinfang.models import Letter, Review, Role, Status, User, record
 from xinfang.web.access import (
@@ -22,7 +23,7 @@ from xinfang.web.access import (
     visible,
 )
 from xinfang.web.auth import role_required
-from xinfang.web.choices import office_choices
+from xinfang.web.choices import full_name, office_choices, search_keys
 from xinfang.web.extensions import db, settings
 from xinfang.web.letter_page import EDITABLE
 from xinfang.web.queue import (
@@ -34,6 +35,7 @@ from xinfang.web.queue import (
     visible_neighbour,
     with_relations,
 )
+from xinfang.web.reopen import offer_undo
 
 bp = Blueprint("review", __name__)
 
@@ -60,7 +62,9 @@ class ReviewForm(FlaskForm):
             for value in (suggested, current):
                 if value and value not in options:
                     options.insert(0, value)
-            field.choices = [("", "（请选择）")] + [(value, value) for value in options]
+            field.choices = [SelectChoice("", "（请选择）")] + [
+                SelectChoice(value, value, render_kw=search_keys(value, full_name(value) if head == "department" else ""))
+                for value in options]
             if not field.data:
                 field.data = current or suggested or ""
         if letter is not None and not self.is_submitted():
@@ -160,6 +164,7 @@ def confirm(letter_id: int) -> Response:
         flash(exc.message, "warn")
         return redirect(url_for("letters.detail", letter_id=letter_id))
     db().commit()
+    offer_undo(letter.id)
     flash(f"第 {letter.id} 号信件已确认：{chosen['category']} / {chosen['purpose']} / {chosen['department']}。", "ok")
     filters = user_filters(request.args)
     following = _next_after(letter, filters)

@@ -20,7 +20,13 @@ _ORG = re.compile(rf"[{CJK}]{{2,14}}(?:股份有限公司|有限责任公司|有
 _ADDRESS = re.compile(rf"(?:家住|住址[：:]|现住|住在|地址[：:]|(?<=，)住)(?P<a>[{CJK}\d\-号组栋单元室楼#]{{4,40}})")
 ANON_WORDS = ("知情人", "知情群众", "一群村民", "部分村民", "不敢写名字", "不敢署名", "匿名", "一名老党员", "看不下去的人",
               "群众")
-_NOT_ACCUSED = ("这个问题", "一个情况", "情况", "问题", "一下", "过", "了")
+_NOT_ACCUSED = ("这个问题", "一个情况", "情况", "问题", "一下", "过", "了", "如下", "如下问题", "如下情况", "无果", "未果",
+                "多次", "多年")
+# A demand's verb written before the party it is aimed at (责令X公司 → X公司).
+_DEMAND_VERB = re.compile(r"^(?:请求|恳请|要求|希望|建议|请|责令|责成|勒令|督促|敦促|让|叫|由)+")
+# An addressee written straight after the address, on the same line ("…67号清河县信访局：").
+_RECIPIENT = "信访局|信访办公室|信访办|信访室|人民政府|县委县政府|县委|县政府|纪委监委|纪委|监委"
+_ADDRESSEE_TAIL = re.compile(rf"(?<=[号室组楼栋村屯庄户])[{CJK}]{{0,12}}?(?:{_RECIPIENT})(?:[{CJK}]{{0,6}}(?:领导|同志))?$")
 
 
 def _entries(text: str, start: int, end: int) -> list[dict]:
@@ -84,11 +90,12 @@ def accused_field(text: str, exclude_names: set[str]) -> dict:
     items = []
     for m in _ACCUSE.finditer(text):
         who = m.group("who").strip()
-        if who in _NOT_ACCUSED or who in exclude_names or who.startswith(("过", "了", "给", "到", "一", "人", "信", "材料", "情况")):
+        if who in _NOT_ACCUSED or who.startswith(("如下", "无果", "未果")) or who in exclude_names or who.startswith(("过", "了", "给", "到", "一", "人", "信", "材料", "情况")):
             continue
         items.append({"value": who, "span": list(m.span("who")), "confidence": 0.75})
     for m in _ORG.finditer(text):
         org = re.sub(r"^.*?(?:举报|控告|反映|就是|是|被|把|让|跟|对|说|在)", "", m.group(0))
+        org = _DEMAND_VERB.sub("", re.sub(r"^.*?(?:责令|责成|勒令|督促|敦促)", "", org))
         if len(org) >= 4 and not any(org in i["value"] or i["value"] in org for i in items):
             items.append({"value": org, "span": [m.end() - len(org), m.end()], "confidence": 0.6})
     if not items:
@@ -103,6 +110,7 @@ def address_field(text: str) -> dict:
     if not m:
         return empty()
     addr = re.split(r"[，。；\n]", m.group("a"))[0]
+    addr = _ADDRESSEE_TAIL.sub("", addr)
     return field(addr, 0.85, [m.start("a"), m.start("a") + len(addr)])
 
 

@@ -127,3 +127,34 @@ def _misread_village(text: str, places: Places, town_hit: dict) -> dict:
             start = town_hit["span"][1]
             return make_field(fits[0], 0.55, [start, start + size], note=f"“{word}”按本乡镇村名校正为“{fits[0]}”")
     return empty()
+
+
+def validate_places(data: object) -> list[str]:
+    """Every problem of a places file (乡镇/街道 with their 村/社区), in Chinese; empty when it can be saved."""
+    if not isinstance(data, dict):
+        return ["地名数据应是一个 JSON 对象（{…}）"]
+    problems = [f"“{key}”应是文字" for key in ("province", "city", "county", "region_code")
+                if key in data and not isinstance(data[key], str)]
+    if not str(data.get("county") or "").strip():
+        problems.append("缺少本县（区）名称 county")
+    code = data.get("region_code")
+    if isinstance(code, str) and code and not re.fullmatch(r"\d{6}", code):
+        problems.append(f"行政区划代码 region_code 应是 6 位数字，现在是“{code}”")
+    townships = data.get("townships")
+    if not isinstance(townships, list) or not townships:
+        return [*problems, "乡镇/街道列表 townships 不能为空"]
+    seen: set[str] = set()
+    for position, town in enumerate(townships, 1):
+        if not isinstance(town, dict) or not isinstance(town.get("name"), str) or not town["name"].strip():
+            problems.append(f"第 {position} 个乡镇/街道缺少名称 name")
+            continue
+        name = town["name"]
+        if name in seen:
+            problems.append(f"乡镇/街道“{name}”重复")
+        seen.add(name)
+        villages = town.get("villages", [])
+        if not isinstance(villages, list) or not all(isinstance(v, str) and v.strip() for v in villages):
+            problems.append(f"“{name}”的村/社区 villages 应是不含空项的文字列表")
+        elif len(set(villages)) != len(villages):
+            problems.append(f"“{name}”的村/社区有重复")
+    return problems
