@@ -44,7 +44,7 @@ def test_validation_names_each_problem_and_loading_refuses_a_broken_file(tmp_pat
     assert any("镇政府" in p for p in problems)
     assert any("threats" in p for p in problems)
     assert any("abstain_threshold" in p for p in problems)
-    assert validate_office([]) == ["办公室配置应是一个 JSON 对象"]
+    assert validate_office([]) == ["办公室数据应是一个 JSON 对象（{…}）"]
     path = tmp_path / "office.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(OfficeDataError, match="国土局"):
