@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from xinfang.core.config import Settings
 from xinfang.core.errors import NoTextFoundError, XinfangError
 from xinfang.intake.ocr.base import OcrPage
-from xinfang.intake.stages import classify_letter, detect_repeats, extract, read_pages, split_pages
+from xinfang.intake.stages import (
+    classify_letter,
+    extract,
+    find_letter_repeats,
+    read_pages,
+    split_pages,
+    write_repeats,
+)
 from xinfang.models import Letter, Status, record
 from xinfang.models.db import session_scope
 
@@ -92,6 +99,26 @@ def _fail(session: Session, letter_id: int, stage: str, reason: str) -> None:
 
 
 def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: StageTracker) -> None:
+    """Compute every stage with no write transaction open, then write the results in one short one.
+
+    Without autoflush, the reads of the compute part (the original's row, the repeat index) send no
+    pending change to the database, so SQLite's single write lock is taken only for the final write:
+    a long letter or a slow OCR never keeps the desk or the other workers from writing.
+    """
+    with session.no_autoflush:
+        _compute(session, settings, letter, tracker)
+    with tracker.stage("repeats"):
+        with session.no_autoflush:
+            found = find_letter_repeats(session, letter)
+        write_repeats(session, letter, found)
+    letter.status = Status.review
+    letter.failure_stage = None
+    letter.failure_reason = None
+    record(session, "status", letter_id=letter.id, status=Status.review, stages=tracker.done)
+    session.commit()
+
+
+def _compute(session: Session, settings: Settings, letter: Letter, tracker: StageTracker) -> None:
     with tracker.stage("read"):
         if letter.ocr_engine != "text" and letter.ocr_pages is None:
             pages = read_pages(settings, letter)
@@ -109,15 +136,8 @@ def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: S
             raise NoTextFoundError("页面上没有识别出文字。请确认扫描的是信件正面且清晰，然后重新扫描。")
     with tracker.stage("split"):
         if pages is not None and len(pages) > 1:
-            split_pages(session, settings, letter, pages)
+            split_pages(session, settings, letter, pages)  # commits the new letters at once (short)
     with tracker.stage("fields"):
         extract(settings, letter)
     with tracker.stage("classify"):
         classify_letter(session, settings, letter)
-    with tracker.stage("repeats"):
-        detect_repeats(session, letter)
-    letter.status = Status.review
-    letter.failure_stage = None
-    letter.failure_reason = None
-    record(session, "status", letter_id=letter.id, status=Status.review, stages=tracker.done)
-    session.commit()

@@ -2,6 +2,8 @@
 
 The fork is what keeps a worker alive through a hostile file: if decoding a page blows the memory limit
 or crashes a C library, only the horse dies; rq records the job as failed and the worker takes the next.
+The parent loads the classifier, jieba and the OCR sessions once (`intake.warm`) before it forks, so each
+horse starts with them in memory shared copy-on-write, and between jobs it loads a newly promoted model.
 Every maintenance round also looks for letters whose job was lost (Redis restarted empty, a worker killed
 with its horse) and queues them again.
 """
@@ -21,6 +23,7 @@ from rq import Worker
 from xinfang.core.config import Settings, load_settings
 from xinfang.intake import locks
 from xinfang.intake.jobs import get_queue, redis_connection
+from xinfang.intake.warm import refresh, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +33,23 @@ SWEEP_LOCK = "xinfang:{queue}:sweep:lock"  # one sweeper per deployment (queue n
 
 
 class LetterWorker(Worker):
+    stop_requested = False  # a warm or cold stop was asked for (SIGTERM / SIGINT): do not start again
+
     @property
     def dequeue_timeout(self) -> int:
         # rq blocks ~400 s waiting for a job; an idle worker must still wake for its maintenance round
         # (which finds letters whose worker was killed), so it waits no longer than that interval.
         return max(1, min(self.worker_ttl - 15, MAINTENANCE_SECONDS))
+
+    def handle_warm_shutdown_request(self) -> None:
+        self.stop_requested = True
+        super().handle_warm_shutdown_request()
+
+    def execute_job(self, job, queue) -> None:  # noqa: ANN001
+        # In the parent, before the fork: the next horse inherits a newly promoted model.
+        if refresh(load_settings()):
+            log.info("loaded the newly promoted model")
+        super().execute_job(job, queue)
 
     def main_work_horse(self, job, queue) -> None:  # noqa: ANN001
         # One job uses one core: tesseract's OpenMP threads would fight the other worker for the second.
@@ -80,6 +95,7 @@ def run_worker(settings: Settings, burst: bool = False, with_scheduler: bool = T
     letter whose job Redis lost.
     """
     worked = False
+    warm_up(settings)
     while True:
         worker = LetterWorker([get_queue(settings)], connection=redis_connection(settings.redis_url),
                               maintenance_interval=MAINTENANCE_SECONDS)
@@ -89,7 +105,7 @@ def run_worker(settings: Settings, burst: bool = False, with_scheduler: bool = T
             worked = worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO") or worked
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.warning("lost Redis (%s)", exc)
-        if burst or worker._shutdown_requested_date is not None:
+        if burst or worker.stop_requested:
             return worked
         _wait_for_redis(settings)
 

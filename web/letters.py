@@ -16,12 +16,12 @@ from werkzeug.wrappers import Response
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake.ingest import ingest_stream
 from xinfang.intake.jobs import enqueue_letter
+from xinfang.intake.page_images import MEDIA_TYPE, view_of_page
 from xinfang.models import AuditEvent, Letter, Role, Status, record
 from xinfang.web.access import letter_or_404, visible
 from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
-from xinfang.web.page_images import page_png
 
 bp = Blueprint("letters", __name__)
 
@@ -149,7 +149,7 @@ def retry(letter_id: int) -> Response:
 @login_required
 def page_image(letter_id: int, number: int) -> Response:
     letter = letter_or_404(letter_id)
-    png = page_png(settings(), letter, number)
-    if png is None:
+    data = view_of_page(settings(), letter, number)
+    if data is None:
         abort(404)
-    return send_file(io.BytesIO(png), mimetype="image/png", max_age=3600)
+    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPE, max_age=3600)
