@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from rq import Queue, Retry, get_current_job
+from rq import Queue, Retry, Worker, get_current_job
 
 from xinfang.classifier.retrain import retrain
 from xinfang.core.config import Settings, load_settings
@@ -33,6 +33,11 @@ def check_redis(settings: Settings) -> None:
     except RedisConnectionError as exc:
         raise ServiceUnavailableError(
             f"Cannot reach Redis at {settings.redis_url}: {exc}. Start redis-server or set REDIS_URL.") from exc
+
+
+def live_workers(settings: Settings) -> int:
+    """Workers registered on this deployment's queue; a killed one drops out when its rq heartbeat expires."""
+    return len(Worker.all(queue=get_queue(settings)))
 
 
 def enqueue_letter(settings: Settings, letter_id: int) -> str:

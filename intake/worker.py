@@ -41,6 +41,12 @@ class LetterWorker(Worker):
         # (which finds letters whose worker was killed), so it waits no longer than that interval.
         return max(1, min(self.worker_ttl - 15, MAINTENANCE_SECONDS))
 
+    def bootstrap(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        # Registered first, then warmed: `ingest --wait` sees a starting worker, and the letters it queues
+        # meanwhile wait for the warm-up (about as long as one cold job took before) instead of failing.
+        super().bootstrap(*args, **kwargs)
+        warm_up(load_settings())
+
     def handle_warm_shutdown_request(self) -> None:
         self.stop_requested = True
         super().handle_warm_shutdown_request()
@@ -55,7 +61,9 @@ class LetterWorker(Worker):
         # One job uses one core: tesseract's OpenMP threads would fight the other worker for the second.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         if JOB_MEMORY_MB > 0:
-            limit = JOB_MEMORY_MB * 1024 * 1024
+            # The ceiling is what one letter may add: the horse starts with the parent's address space
+            # (model, dictionaries, OCR sessions), shared and already paid for.
+            limit = _address_space() + JOB_MEMORY_MB * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         super().main_work_horse(job, queue)
 
@@ -68,6 +76,18 @@ class LetterWorker(Worker):
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
         sweep_stranded(load_settings(), self.connection)
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (Linux /proc), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
@@ -95,7 +115,6 @@ def run_worker(settings: Settings, burst: bool = False, with_scheduler: bool = T
     letter whose job Redis lost.
     """
     worked = False
-    warm_up(settings)
     while True:
         worker = LetterWorker([get_queue(settings)], connection=redis_connection(settings.redis_url),
                               maintenance_interval=MAINTENANCE_SECONDS)
