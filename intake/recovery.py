@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from xinfang.core.config import Settings
 from xinfang.intake import locks
-from xinfang.intake.jobs import enqueue_letter, redis_connection
+from xinfang.intake.jobs import enqueue_letters, redis_connection
 from xinfang.models import Letter, Status, record
 from xinfang.models.db import session_scope
 
@@ -58,6 +58,5 @@ def requeue_stranded(settings: Settings, include_failed: bool = False) -> list[i
                         .values(status=Status.queued))
         for letter_id in ids:
             record(session, "requeued", letter_id=letter_id, reason="job lost")
-    for letter_id in ids:
-        enqueue_letter(settings, letter_id)
+    enqueue_letters(settings, ids)
     return ids

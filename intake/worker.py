@@ -71,7 +71,9 @@ class LetterWorker(Worker):
         """The horse died (OOM, kill -9): free the letter's lock so rq's retry can take it at once."""
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
         if job is not None and job.args:
-            locks.force_release(self.connection, job.origin, int(job.args[0]))
+            ids = job.args[0] if isinstance(job.args[0], list) else [job.args[0]]
+            for letter_id in ids:
+                locks.force_release(self.connection, job.origin, int(letter_id))
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()

@@ -71,7 +71,7 @@ def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: obje
 
 def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form: str | None) -> list[int]:
     from xinfang.intake.ingest import ingest_path
-    from xinfang.intake.jobs import enqueue_letter
+    from xinfang.intake.jobs import enqueue_letters
 
     received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
     files = _files(paths)
@@ -88,8 +88,7 @@ def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form:
             duplicates += 1
         else:
             new += 1
-        for letter_id in waiting:
-            enqueue_letter(settings, letter_id)
+        enqueue_letters(settings, waiting)
     click.echo(f"{len(files)} files: {new} new, {duplicates} already stored; {len(letter_ids)} letters")
     return letter_ids
 
