@@ -88,7 +88,7 @@ def refresh(settings: Settings) -> bool:
     gc.unfreeze()  # let the replaced model be freed, then keep the new one out of the collector's way
     try:
         return stages.current_model(settings) is not None
-    except XinfangError as exc:
+    except (XinfangError, OSError) as exc:  # e.g. caught mid-promotion: the job will say what is wrong
         log.warning("the promoted model does not load: %s", exc)
         return False
     finally:
