@@ -49,6 +49,8 @@ def city(tmp_path, starter_model_dir):  # noqa: ANN001, ANN201
         initdb = net.run("pg", [str(PG_BIN[-1].parent / "initdb"), "-D", str(pgdir / "data"), "-A", "trust",
                                 "-U", "postgres", "--no-sync"], user="postgres")
         assert initdb.returncode == 0, initdb.stderr
+        with (pgdir / "data" / "pg_hba.conf").open("a") as hba:  # the other hosts, on the private bridge only
+            hba.write("host all all 10.200.0.0/24 trust\n")
         net.start("pg", [str(PG_BIN[-1]), "-D", str(pgdir / "data"), "-c", f"listen_addresses={net.address('pg')}",
                          "-c", f"unix_socket_directories={pgdir}", "-c", "fsync=off", "-c", "max_connections=100"],
                   logs / "pg.log", user="postgres")

@@ -181,12 +181,14 @@ def test_a_huge_letter_does_not_stall_the_desk(settings, redis_url, starter_mode
         watcher.join()
     finally:
         worker.stop()
+    print(f"desk during the huge letter: {len(timings)} pages, median {statistics.median(timings):.2f} s, "
+          f"max {max(timings):.2f} s")
     assert set(codes) == {200}, codes
     assert len(timings) >= 6, "the desk was not used while the letter ran"
     assert max(timings) < 10 and statistics.median(timings) < 2, (max(timings), statistics.median(timings))
     with session_scope(settings.database_url) as session:
         letter = session.get(Letter, huge)
         assert letter.status == Status.review, (letter.failure_stage, letter.failure_reason)
-        assert len(letter.text) > 190_000  # stored whole
+        assert len(letter.ocr_text) > 200_000 and len(letter.text) > 150_000  # stored whole (normalised)
         assert letter.phone == "13905381234"
         assert letter.received_date == date.today()

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake.ingest import ingest_stream
-from xinfang.intake.jobs import enqueue_letter
+from xinfang.intake.jobs import enqueue_letter, enqueue_letters
 from xinfang.intake.page_images import MEDIA_TYPE, view_of_page
 from xinfang.models import AuditEvent, Letter, Role, Status, record
 from xinfang.web.access import letter_or_404, visible
@@ -63,8 +63,7 @@ def upload() -> str | Response:
             queued_ids.extend(lid for lid in result.letter_ids
                               if db().get(Letter, lid).status == Status.received)
         try:
-            for letter_id in queued_ids:
-                enqueue_letter(settings(), letter_id)
+            enqueue_letters(settings(), queued_ids)  # online petitions go in batches
         except ServiceUnavailableError:
             flash("文件已保存，但任务队列（Redis）暂时不可用，恢复后可在列表中点击“重试”。", "error")
         if request.headers.get("X-Requested-With") == "fetch":
