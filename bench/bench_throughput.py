@@ -58,13 +58,15 @@ def generated_jsonl(out: Path, count: int, seed: int = 11) -> Path:
     return path
 
 
-def teddy_jsonl(out: Path) -> Path:
+def teddy_jsonl(out: Path, limit: int | None = None) -> Path:
     source = DATA / "teddy2020c" / "replies.csv"
     if not source.exists():
         raise SystemExit(f"missing {source}: the shared data folder must sit next to the checkout")
     path = out / "teddy-replies.jsonl"
     with source.open(encoding="utf-8-sig", newline="") as handle, path.open("w", encoding="utf-8") as dst:
-        for row in csv.DictReader(handle):
+        for number, row in enumerate(csv.DictReader(handle)):
+            if limit is not None and number >= limit:
+                break
             day = row["time"].split()[0].replace("/", "-")
             y, m, d = (int(part) for part in day.split("-"))
             dst.write(json.dumps({"id": f"T{row['id']}", "title": row["title"], "text": row["text"],
@@ -268,9 +270,10 @@ def in_process(env: dict[str, str], path: Path, profile: int = 0) -> dict:
 # ---------------------------------------------------------------- commands
 
 def run_text(args: argparse.Namespace, base: Path, model: Path) -> None:
-    path = teddy_jsonl(base) if args.real else generated_jsonl(base, args.count)
+    path = teddy_jsonl(base, args.limit) if args.real else generated_jsonl(base, args.count)
     letters = count_lines(path)
-    label = "teddy2020c replies.csv (real)" if args.real else f"generated, seed 11 ({letters})"
+    label = (f"teddy2020c replies.csv (real{', first ' + str(args.limit) if args.limit else ''})" if args.real
+             else "generated, seed 11")
     print(f"\n## text letters: {label}, {letters} letters, {WORKERS} workers\n")
     print("| database | queue letters/s (wall) | in-process letters/s | ratio wall | ratio CPU | queue 10k letters | "
           "warm-up s |")
@@ -348,8 +351,9 @@ def run_scans(args: argparse.Namespace, base: Path, model: Path) -> None:
     print(f"| {pages} | {ocr_wall / pages:.2f} | {queue['wall'] / pages:.2f} | {queue['wall'] / ocr_wall:.2f} |")
     print(f"\nletters: {counts}; memory per worker (MB): parent RSS {queue['memory']['parent'][0]} / PSS "
           f"{queue['memory']['parent'][1]}; horse RSS {queue['memory']['horse'][0]} / PSS {queue['memory']['horse'][1]}")
-    print(f"\nopening a scanned letter's first page, first view: p95 {opened['intake']:.0f} ms with images made "
-          f"at intake; made on request (as before): p95 {opened['on_request']:.0f} ms ({opened['n']} letters)")
+    print(f"\nopening a scanned letter's first page, first view ({opened['n']} letters): p95 {opened['intake']:.0f} ms "
+          f"with images made at intake; made on request as a JPEG: p95 {opened['on_request']:.0f} ms; the viewer "
+          f"before (decode + optimised PNG on request, without the web request): p95 {opened['png']:.0f} ms")
 
 
 def page_views(env: dict[str, str]) -> dict:
@@ -382,7 +386,29 @@ def page_views(env: dict[str, str]) -> dict:
 
     intake = p95()
     shutil.rmtree(settings.derived_dir)
-    return {"intake": intake, "on_request": p95(), "n": len(ids)}
+    on_request = p95()
+    return {"intake": intake, "on_request": on_request, "png": _old_png_p95(settings, ids), "n": len(ids)}
+
+
+def _old_png_p95(settings, ids: list[int]) -> float:  # noqa: ANN001
+    """The viewer as it was: decode the original on request and encode an optimised PNG."""
+    from PIL import Image
+
+    from xinfang.intake.page_images import VIEW_WIDTH, _decode
+    from xinfang.models import Letter
+    from xinfang.models.db import session_scope
+
+    times = []
+    with session_scope(settings.database_url) as session:
+        for letter_id in ids:
+            letter = session.get(Letter, letter_id)
+            started = time.perf_counter()
+            image = _decode(settings, letter.file, (letter.page_numbers or [0])[0])
+            if image.width > VIEW_WIDTH:
+                image = image.resize((VIEW_WIDTH, round(image.height * VIEW_WIDTH / image.width)), Image.LANCZOS)
+            image.convert("L").save(io.BytesIO(), format="PNG", optimize=True)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
 
 
 def main() -> None:
@@ -390,6 +416,7 @@ def main() -> None:
     parser.add_argument("what", choices=["text", "scans"])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--real", action="store_true", help="teddy2020c replies.csv instead of generated letters")
+    parser.add_argument("--limit", type=int, default=None, help="with --real: only the first N messages")
     parser.add_argument("--db", nargs="+", default=["sqlite"], choices=["sqlite", "postgres"])
     parser.add_argument("--before", default=None, help="run the workers and ingest from this checkout instead")
     args = parser.parse_args()

@@ -148,7 +148,7 @@ def extract(settings: Settings, letter: Letter) -> None:
 
 def extract_sample(settings: Settings, text: str) -> dict:
     """The fields of a text without a letter (the worker's warm-up runs every extractor once)."""
-    from xinfang.intake.fields import extract_fields
+    from xinfang.intake.fields import extract_fields  # loaded on first use, as in `extract`
     from xinfang.intake.normalize import normalize_text
 
     return extract_fields(normalize_text(text), _places(str(places_path(settings))))
