@@ -103,10 +103,12 @@ def _enqueue_chunk(settings: Settings, letter_ids: list[int]) -> list[str]:
             "runs (xinfang requeue).") from exc
     job_of = {lid: job_id for job_id, ids in jobs.items() for lid in ids}
     with session_scope(settings.database_url) as session:
-        for lid in letter_ids:
+        for job_id, ids in jobs.items():  # one UPDATE per job
             session.execute(update(Letter).where(
-                Letter.id == lid, Letter.status.in_([Status.received, Status.failed, Status.queued]))
-                .values(status=Status.queued, job_id=job_of[lid], failure_stage=None, failure_reason=None))
+                Letter.id.in_(ids), Letter.status.in_([Status.received, Status.failed, Status.queued]))
+                .values(status=Status.queued, job_id=job_id, failure_stage=None, failure_reason=None),
+                execution_options={"synchronize_session": False})
+        for lid in letter_ids:
             record(session, "status", letter_id=lid, status=Status.queued, job_id=job_of[lid])
     return [job_of[lid] for lid in letter_ids]
 

@@ -15,8 +15,10 @@ import os
 import resource
 import signal
 import time
+from contextlib import suppress
 
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker
 
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 JOB_MEMORY_MB = int(os.environ.get("XINFANG_JOB_MEMORY_MB", "6144"))
 MAINTENANCE_SECONDS = int(os.environ.get("XINFANG_MAINTENANCE_SECONDS", "60"))
 SWEEP_LOCK = "xinfang:{queue}:sweep:lock"  # one sweeper per deployment (queue name), not per Redis
+SWEEP_MAX_SECONDS = 600
 
 
 class LetterWorker(Worker):
@@ -94,16 +97,24 @@ def _address_space() -> int:
 
 def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
     """Requeue lost letters; one worker at a time does it (a short Redis lock)."""
-    from xinfang.intake.recovery import requeue_stranded
+    from xinfang.intake.recovery import RECEIVED_GRACE, requeue_stranded
 
     lock = SWEEP_LOCK.format(queue=settings.queue_name)
     if not connection.set(lock, "1", nx=True, ex=max(MAINTENANCE_SECONDS - 5, 5)):
         return []
+    # The first lock spaces the rounds; this one keeps a second round out while a long one (thousands of
+    # letters after a Redis restart) still runs, so no letter is queued twice by two sweepers.
+    running = f"{lock}:running"
+    if not connection.set(running, "1", nx=True, ex=SWEEP_MAX_SECONDS):
+        return []
     try:
-        ids = requeue_stranded(settings)
+        ids = requeue_stranded(settings, received_grace=RECEIVED_GRACE)
     except Exception:  # a sweep must never take the worker down
         log.exception("sweeping stranded letters failed")
         return []
+    finally:
+        with suppress(RedisError):
+            connection.delete(running)
     if ids:
         log.warning("requeued %d stranded letters: %s", len(ids), ids[:20])
     return ids
