@@ -289,6 +289,7 @@ def run_text(args: argparse.Namespace, base: Path, model: Path) -> None:
         if args.before:
             print(f"| {db} (code of {args.before}) | {letters / queue['wall']:.2f} | | | | "
                   f"{10000 / (letters / queue['wall']) / 60:.0f} min | {queue['warm_up']:.0f} |")
+            print(f"\nCPU per letter: queue {queue['cpu'] / letters * 1000:.0f} ms")
             continue
         with office(base, db, model) as env:
             base_run = in_process(env, path, profile=min(letters, 1000) if db == args.db[0] else 0)
@@ -296,6 +297,9 @@ def run_text(args: argparse.Namespace, base: Path, model: Path) -> None:
         q_rate, b_rate = letters / queue["wall"], letters / base_run["wall"]
         print(f"| {db} | {q_rate:.1f} | {b_rate:.1f} | {q_rate / b_rate:.2f} | "
               f"{base_run['cpu'] / queue['cpu']:.2f} | {10000 / q_rate / 60:.1f} min | {queue['warm_up']:.0f} |")
+        print(f"\nCPU per letter: queue {queue['cpu'] / letters * 1000:.0f} ms, in-process "
+              f"{base_run['cpu'] / letters * 1000:.0f} ms; 10,000 letters on {WORKERS} idle cores: "
+              f"{10000 * queue['cpu'] / letters / WORKERS / 60:.1f} min")
         print(f"\nmemory per worker (MB, max during the run): parent RSS {queue['memory']['parent'][0]} / "
               f"PSS {queue['memory']['parent'][1]}; horse RSS {queue['memory']['horse'][0]} / "
               f"PSS {queue['memory']['horse'][1]}; {counts}\n")
@@ -349,6 +353,7 @@ def run_scans(args: argparse.Namespace, base: Path, model: Path) -> None:
     print("| pages | OCR alone s/page (wall, 2 processes) | queue s/page (wall, end to end) | queue / OCR alone |")
     print("|---|---|---|---|")
     print(f"| {pages} | {ocr_wall / pages:.2f} | {queue['wall'] / pages:.2f} | {queue['wall'] / ocr_wall:.2f} |")
+    print(f"\nCPU per page: queue {queue['cpu'] / pages:.2f} s (workers, horses and ingest)")
     print(f"\nletters: {counts}; memory per worker (MB): parent RSS {queue['memory']['parent'][0]} / PSS "
           f"{queue['memory']['parent'][1]}; horse RSS {queue['memory']['horse'][0]} / PSS {queue['memory']['horse'][1]}")
     print(f"\nopening a scanned letter's first page, first view ({opened['n']} letters): p95 {opened['intake']:.0f} ms "
