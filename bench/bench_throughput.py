@@ -40,6 +40,8 @@ from contextlib import contextmanager
 from multiprocessing import Pool
 from pathlib import Path
 
+from xinfang.core.config import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 REDIS = os.environ.get("XINFANG_BENCH_REDIS", "redis://127.0.0.1:6379/15")
@@ -85,7 +87,7 @@ def office(base: Path, db: str, model: Path) -> Iterator[dict[str, str]]:
     """A fresh data directory and database with the starter model; yields the environment of its processes."""
     data_dir = base / f"office-{uuid.uuid4().hex[:6]}"
     data_dir.mkdir()
-    shutil.copytree(model, data_dir / "models" / "current")
+    shutil.copytree(model, Settings(data_dir, "", "").model_dir)
     env = {**os.environ, "XINFANG_DATA_DIR": str(data_dir), "REDIS_URL": REDIS,
            "XINFANG_QUEUE": f"bench-{uuid.uuid4().hex[:8]}", "PYTHONPATH": str(ROOT),
            "XINFANG_MAINTENANCE_SECONDS": "60"}
@@ -112,9 +114,7 @@ def office(base: Path, db: str, model: Path) -> Iterator[dict[str, str]]:
         admin.dispose()
 
 
-def settings_of(env: dict[str, str]):  # noqa: ANN201
-    from xinfang.core.config import Settings
-
+def settings_of(env: dict[str, str]) -> Settings:
     return Settings(data_dir=Path(env["XINFANG_DATA_DIR"]), database_url=_sa_url(env["DATABASE_URL"]),
                     redis_url=env["REDIS_URL"], queue_name=env["XINFANG_QUEUE"])
 

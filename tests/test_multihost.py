@@ -23,6 +23,7 @@ from tests import services
 from tests.conftest import ROOT, wait_for
 from tests.netns import Network, available
 from tests.test_faults import TEXTS
+from xinfang.core.config import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.multihost]
 
@@ -63,7 +64,7 @@ def city(tmp_path, starter_model_dir):  # noqa: ANN001, ANN201
                "DATABASE_URL": f"postgresql://postgres@{net.address('pg')}:5432/xinfang",
                "REDIS_URL": f"redis://{net.address('redis')}:6379/0", "XINFANG_MAINTENANCE_SECONDS": "5",
                "XINFANG_SECRET_KEY": "multihost test key"}
-        shutil.copytree(starter_model_dir, data_dir / "models" / "current")
+        shutil.copytree(starter_model_dir, Settings(data_dir, "", "").model_dir)
         yield net, env, logs, tmp_path
     finally:
         net.close()
