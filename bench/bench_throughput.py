@@ -88,6 +88,7 @@ def office(base: Path, db: str, model: Path) -> Iterator[dict[str, str]]:
     data_dir = base / f"office-{uuid.uuid4().hex[:6]}"
     data_dir.mkdir()
     shutil.copytree(model, Settings(data_dir, "", "").model_dir)
+    shutil.copytree(model, data_dir / "classifiers" / "current", dirs_exist_ok=True)  # where --before code looks
     env = {**os.environ, "XINFANG_DATA_DIR": str(data_dir), "REDIS_URL": REDIS,
            "XINFANG_QUEUE": f"bench-{uuid.uuid4().hex[:8]}", "PYTHONPATH": str(ROOT),
            "XINFANG_MAINTENANCE_SECONDS": "60"}
@@ -333,7 +334,7 @@ def run_scans(args: argparse.Namespace, base: Path, model: Path) -> None:
                     "5", "--out", str(out), "--scans"], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
                    capture_output=True)
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
-    scans = [out / entry["file"] for entry in index if not entry["file"].endswith((".txt", ".jsonl"))]
+    scans = [out / entry["scan"] for entry in index if entry.get("scan")]
     folder = base / "scan-files"
     folder.mkdir()
     for scan in scans:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -15,7 +17,7 @@ from PIL import Image, ImageDraw
 from rq import Worker
 from sqlalchemy import select
 
-from tests.conftest import WorkerProcess, install_model, wait_for
+from tests.conftest import ROOT, WorkerProcess, install_model, settings_env, wait_for
 from tests.test_cli import xinfang
 from tests.test_faults import TEXTS, _font
 from tests.webutil import add_user, login
@@ -61,7 +63,10 @@ def test_ingest_with_its_own_workers_processes_every_letter_and_stops_them(setti
     install_model(settings, starter_model_dir)
     count = TEXT_BATCH + 5  # two batches: one full, one short
     path = _jsonl(tmp_path / "b.jsonl", count, [{"id": "W-bad", "text": ""}])
-    run = xinfang(settings, "ingest", str(path), "--workers", "2")
+    # Its own timeout: two workers warm up (models, OCR sessions) before the first letter, slow on a busy box.
+    run = subprocess.run([sys.executable, "-m", "xinfang", "ingest", str(path), "--workers", "2"],
+                         env=settings_env(settings), cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    assert run.returncode == 0, run.stdout + run.stderr
     assert f"{count + 1} letters" in run.stdout
     assert "failed in read" in run.stdout  # the empty record, reported on its own
     assert _statuses(settings) == {Status.review: count, Status.failed: 1}
@@ -78,7 +83,7 @@ def test_a_promoted_model_is_used_without_restarting_the_worker(settings, redis_
     worker = WorkerProcess(settings)
     try:
         first = _submit_text(settings, TEXTS[1])
-        wait_for(lambda: _status(settings, first) == Status.review, timeout=240, message="the first letter")
+        wait_for(lambda: _status(settings, first) == Status.review, timeout=900, message="the first letter")
         meta_path = settings.model_dir / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         old = meta["version"]
@@ -87,7 +92,7 @@ def test_a_promoted_model_is_used_without_restarting_the_worker(settings, redis_
         tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, meta_path)  # what a promotion does to the current model, seen by a running worker
         second = _submit_text(settings, TEXTS[2])
-        wait_for(lambda: _status(settings, second) == Status.review, timeout=240, message="the second letter")
+        wait_for(lambda: _status(settings, second) == Status.review, timeout=600, message="the second letter")
     finally:
         worker.stop()
     with session_scope(settings.database_url) as session:
@@ -155,7 +160,7 @@ def test_a_huge_letter_does_not_stall_the_desk(settings, redis_url, starter_mode
     ordinary = [_submit_text(settings, TEXTS[n % len(TEXTS)] + f"（{n}）") for n in range(4)]
     worker = WorkerProcess(settings)
     try:
-        wait_for(lambda: all(_status(settings, i) == Status.review for i in ordinary), timeout=300,
+        wait_for(lambda: all(_status(settings, i) == Status.review for i in ordinary), timeout=900,
                  message="the ordinary letters")
         add_user(settings, "rev", "reviewer")
         client = create_app(settings).test_client()
