@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -68,7 +70,7 @@ def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
     return job_ids
 
 
-def _jobs(settings: Settings, rows: list) -> dict[str, list[int]]:  # noqa: ANN001
+def _jobs(settings: Settings, rows: Sequence[Any]) -> dict[str, list[int]]:
     """Job id -> its letters: text letters in batches of TEXT_BATCH, any other letter alone."""
     jobs: dict[str, list[int]] = {}
     text = [row.id for row in rows if row.ocr_engine == "text"]

@@ -40,7 +40,7 @@ def has_view(stored: StoredFile | None) -> bool:
 def view_of_page(settings: Settings, letter: Letter, number: int) -> bytes | None:
     """JPEG of the letter's `number`-th page (0-based, within the letter), or None if there is none."""
     stored = letter.file
-    if not has_view(stored):
+    if stored is None or not has_view(stored):
         return None
     indices = letter.page_numbers or list(range(max(letter.page_count, 1)))
     if number >= len(indices):
@@ -70,7 +70,7 @@ def store_view(settings: Settings, stored: StoredFile, page_index: int, image: I
 def view_jpeg(image: Image.Image) -> bytes:
     gray = image.convert("L")
     if gray.width > VIEW_WIDTH:
-        gray = gray.resize((VIEW_WIDTH, round(gray.height * VIEW_WIDTH / gray.width)), Image.LANCZOS,
+        gray = gray.resize((VIEW_WIDTH, round(gray.height * VIEW_WIDTH / gray.width)), Image.Resampling.LANCZOS,
                            reducing_gap=2.0)
     buffer = io.BytesIO()
     gray.save(buffer, format="JPEG", quality=QUALITY)
