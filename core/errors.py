@@ -89,6 +89,10 @@ class ServiceUnavailableError(XinfangError):
     stage = "setup"
 
 
+class NoWorkerError(ServiceUnavailableError):
+    """Letters were queued but no worker listens on the queue: they would wait for ever."""
+
+
 class ModelError(XinfangError):
     """No usable classifier model. Run `xinfang train` (or `xinfang demo` for the starter model)."""
 

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from xinfang.core.config import Settings
 from xinfang.core.errors import BadInputError, NoTextFoundError, XinfangError
 from xinfang.intake.ocr.base import OcrPage
-from xinfang.intake.stages import classify_letter, detect_repeats, extract, read_pages, split_pages
+from xinfang.intake.stages import (
+    classify_letter,
+    extract,
+    find_letter_repeats,
+    read_pages,
+    split_pages,
+    write_repeats,
+)
 from xinfang.models import Letter, Status, record
 from xinfang.models.db import session_scope
 
@@ -68,7 +75,9 @@ def process_letter(settings: Settings, letter_id: int, job_id: str | None = None
             log.info("letter %s is not claimable (done or taken); skipping", letter_id)
             return "skipped"
         try:
-            _run_stages(session, settings, letter, tracker)
+            if not _run_stages(session, settings, letter, tracker, job_id):
+                log.warning("letter %s was taken over by another job while this one ran; not written", letter_id)
+                return "skipped"
         except XinfangError as exc:
             session.rollback()
             # A damaged, locked or blank file fails the same way every time: no retry is offered for it.
@@ -94,7 +103,47 @@ def _fail(session: Session, letter_id: int, stage: str, reason: str, retryable: 
     session.commit()
 
 
-def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: StageTracker) -> None:
+def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: StageTracker,
+                job_id: str | None) -> bool:
+    """Compute every stage with no write transaction open, then write the results in one short one.
+
+    Without autoflush, the reads of the compute part (the original's row, the repeat index) send no
+    pending change to the database, so SQLite's single write lock is taken only for the final write:
+    a long letter or a slow OCR never keeps the desk or the other workers from writing.
+    Returns False, writing nothing, when the letter is no longer this job's (see `_still_ours`).
+    """
+    with session.no_autoflush:
+        _compute(session, settings, letter, tracker)
+    with tracker.stage("repeats"):
+        with session.no_autoflush:
+            found = find_letter_repeats(session, letter)
+            if not _still_ours(session, letter.id, job_id):
+                session.rollback()
+                return False
+        write_repeats(session, letter, found)
+    letter.status = Status.review
+    letter.failure_stage = None
+    letter.failure_reason = None
+    record(session, "status", letter_id=letter.id, status=Status.review, stages=tracker.done)
+    session.commit()
+    return True
+
+
+def _still_ours(session: Session, letter_id: int, job_id: str | None) -> bool:
+    """Fence the final write: the letter must still be `processing` under this job.
+
+    A worker host cut off from the network mid-letter loses its lock; the sweeper then gives the letter to
+    another job, which finishes it. When the first host comes back, its write must not land a second time.
+    The conditional UPDATE opens the write transaction and locks the row until the commit, so a sweep
+    cannot slip in between the check and the write.
+    """
+    owner = Letter.job_id == job_id if job_id else Letter.job_id.is_(None)
+    result = session.execute(update(Letter).where(Letter.id == letter_id, Letter.status == Status.processing, owner)
+                             .values(status=Status.processing))
+    return result.rowcount == 1
+
+
+def _compute(session: Session, settings: Settings, letter: Letter, tracker: StageTracker) -> None:
     with tracker.stage("read"):
         if letter.ocr_engine != "text" and letter.ocr_pages is None:
             pages = read_pages(settings, letter)
@@ -112,15 +161,8 @@ def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: S
             raise NoTextFoundError("页面上没有识别出文字。请确认扫描的是信件正面且清晰，然后重新扫描。")
     with tracker.stage("split"):
         if pages is not None and len(pages) > 1:
-            split_pages(session, settings, letter, pages)
+            split_pages(session, settings, letter, pages)  # commits the new letters at once (short)
     with tracker.stage("fields"):
         extract(settings, letter)
     with tracker.stage("classify"):
         classify_letter(session, settings, letter)
-    with tracker.stage("repeats"):
-        detect_repeats(session, letter)
-    letter.status = Status.review
-    letter.failure_stage = None
-    letter.failure_reason = None
-    record(session, "status", letter_id=letter.id, status=Status.review, stages=tracker.done)
-    session.commit()

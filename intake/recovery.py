@@ -10,13 +10,17 @@ from sqlalchemy import select, update
 
 from xinfang.core.config import Settings
 from xinfang.intake import locks
-from xinfang.intake.jobs import enqueue_letter, redis_connection
+from xinfang.intake.jobs import enqueue_letters, redis_connection
 from xinfang.models import Letter, Status, record
 from xinfang.models.db import session_scope
 
 LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 # A letter changed more recently than this may still be on its way into the queue; leave it alone.
 GRACE = timedelta(seconds=30)
+# For the workers' automatic sweep: a letter still `received` is normally being queued by the command or
+# request that made it (a backlog of thousands takes a while); one left so long lost its enqueue (Redis was
+# down at the upload). `xinfang requeue`, run by a person who knows, uses GRACE.
+RECEIVED_GRACE = timedelta(minutes=10)
 
 
 def _job_is_live(job_id: str | None, connection) -> bool:  # noqa: ANN001
@@ -28,9 +32,11 @@ def _job_is_live(job_id: str | None, connection) -> bool:  # noqa: ANN001
         return False
 
 
-def stranded_letters(settings: Settings, include_failed: bool = False) -> list[int]:
+def stranded_letters(settings: Settings, include_failed: bool = False,
+                     received_grace: timedelta = GRACE) -> list[int]:
     statuses = [Status.received, Status.queued, Status.processing] + ([Status.failed] if include_failed else [])
     cutoff = datetime.now(UTC) - GRACE
+    received_cutoff = datetime.now(UTC) - received_grace
     with session_scope(settings.database_url) as session:
         rows = session.execute(select(Letter.id, Letter.status, Letter.job_id, Letter.updated_at)
                                .where(Letter.status.in_(statuses))).all()
@@ -39,7 +45,8 @@ def stranded_letters(settings: Settings, include_failed: bool = False) -> list[i
     for row in rows:
         if row.status == Status.failed:
             stranded.append(row.id)
-        elif row.updated_at > cutoff or locks.is_locked(connection, settings.queue_name, row.id):
+        elif row.updated_at > cutoff or locks.is_locked(connection, settings.queue_name, row.id) or (
+                row.status == Status.received and row.updated_at > received_cutoff):
             continue  # just changed, or a live process holds the letter
         elif row.status == Status.processing or not _job_is_live(row.job_id, connection):
             # A letter in `processing` without its heartbeat lock lost its process (kill -9): rq may still
@@ -48,9 +55,10 @@ def stranded_letters(settings: Settings, include_failed: bool = False) -> list[i
     return stranded
 
 
-def requeue_stranded(settings: Settings, include_failed: bool = False) -> list[int]:
+def requeue_stranded(settings: Settings, include_failed: bool = False,
+                     received_grace: timedelta = GRACE) -> list[int]:
     """Queue stranded letters again; a letter left in `processing` by a dead job goes back to `queued`."""
-    ids = stranded_letters(settings, include_failed)
+    ids = stranded_letters(settings, include_failed, received_grace)
     if not ids:
         return []
     with session_scope(settings.database_url) as session:
@@ -58,6 +66,5 @@ def requeue_stranded(settings: Settings, include_failed: bool = False) -> list[i
                         .values(status=Status.queued))
         for letter_id in ids:
             record(session, "requeued", letter_id=letter_id, reason="job lost")
-    for letter_id in ids:
-        enqueue_letter(settings, letter_id)
+    enqueue_letters(settings, ids)
     return ids

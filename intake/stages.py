@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,12 +16,31 @@ from xinfang.core.config import Settings
 from xinfang.core.errors import EmptyFileError, ModelError
 from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
 from xinfang.intake.ocr.layout import is_line_image
+from xinfang.intake.page_images import has_view, store_view
 from xinfang.intake.pages import Page, PageLimits, iter_pages
+from xinfang.matching.features import Features, compute
+from xinfang.matching.score import Decision
+from xinfang.matching.service import features_of, find_repeats, index_letter
 from xinfang.models import Letter, RepeatLink, Status, Suggestion, record
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
+
+# How much of a letter each stage reads. The full text is stored and shown; fields, routing and repeat
+# matching read a bounded sample (the head, where the matter is told, and the tail, where the petitioner
+# signs), so a 200,000-character letter costs what a long ordinary one does.
+FIELDS_CHARS = 20_000
+CLASSIFY_CHARS = 20_000
+MATCH_CHARS = 8_000
+
+
+def bounded(text: str, limit: int) -> str:
+    """`text` itself if short enough, else its first three quarters of `limit` and its last quarter."""
+    if len(text) <= limit:
+        return text
+    head = limit * 3 // 4
+    return text[:head] + "\n" + text[len(text) - (limit - head):]
 
 
 @lru_cache(maxsize=4)
@@ -36,9 +56,26 @@ def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
     if stored.size == 0:
         raise EmptyFileError("文件是空的（0 字节）。请重新扫描或重新上传该信件。")
     limits = PageLimits(settings.max_pages, settings.max_image_pixels, settings.render_dpi)
-    engine = _engine(settings.ocr_engine, settings.ocr_languages)
-    return [read_page(page, engine) for page in iter_pages(settings.data_dir / stored.storage_path,
-                                                           stored.media_type, limits, letter.page_numbers)]
+    engine = ocr_engine(settings)
+    views = has_view(stored)
+    read = []
+    for page in iter_pages(settings.data_dir / stored.storage_path, stored.media_type, limits, letter.page_numbers):
+        if views:
+            _store_view(settings, letter, page)
+        read.append(read_page(page, engine))
+    return read
+
+
+def ocr_engine(settings: Settings) -> OcrEngine:
+    return _engine(settings.ocr_engine, settings.ocr_languages)
+
+
+def _store_view(settings: Settings, letter: Letter, page: Page) -> None:
+    """The viewer's copy, from the page already decoded for OCR; a failure leaves it to the viewer."""
+    try:
+        store_view(settings, letter.file, page.index, page.image)
+    except Exception:  # the copy is a convenience: it must never fail the letter
+        log.exception("page image %s of letter %s not stored", page.index, letter.id)
 
 
 def read_page(page: Page, engine: OcrEngine) -> OcrPage:
@@ -114,12 +151,20 @@ def extract(settings: Settings, letter: Letter) -> None:
 
     # A text people corrected (intake/corrections.py) wins over the OCR, which stays as it was read.
     letter.text = normalize_text(letter.corrected_text or letter.ocr_text or "")
-    fields = extract_fields(letter.text, current_places(settings))
+    fields = extract_fields(bounded(letter.text, FIELDS_CHARS), current_places(settings))
     letter.fields = fields
     letter.id_number = _value(fields, "id_number")
     letter.phone = _value(fields, "phone")
     letter.petitioner_name = _value(fields, "name")
     letter.urgent = bool(fields.get("urgency", {}).get("value"))
+
+
+def extract_sample(settings: Settings, text: str) -> dict:
+    """The fields of a text without a letter (the worker's warm-up runs every extractor once)."""
+    from xinfang.intake.fields import extract_fields  # loaded on first use, as in `extract`
+    from xinfang.intake.normalize import normalize_text
+
+    return extract_fields(normalize_text(text), current_places(settings))
 
 
 def _value(fields: dict, key: str) -> str | None:
@@ -130,15 +175,31 @@ def _value(fields: dict, key: str) -> str | None:
 _model_cache: dict[str, tuple[float, object]] = {}
 
 
-def current_model(settings: Settings) -> object | None:
-    """The promoted model, reloaded when its directory changes (a retrain promotes a new one)."""
-    from xinfang.classifier.persist import ModelMismatchError, load_model
-
+def _model_stamp(settings: Settings) -> tuple[str, float] | None:
     meta = settings.model_dir / "meta.json"
     if not settings.model_dir.exists():
         return None
     stamp = os.path.getmtime(meta) if meta.exists() else os.path.getmtime(settings.model_dir)
-    key = str(settings.model_dir.resolve())
+    return str(settings.model_dir.resolve()), stamp
+
+
+def model_changed(settings: Settings) -> bool:
+    """Whether the promoted model differs from the one this process holds (a stat, no loading)."""
+    found = _model_stamp(settings)
+    if found is None:
+        return False
+    cached = _model_cache.get(found[0])
+    return cached is None or cached[0] != found[1]
+
+
+def current_model(settings: Settings) -> object | None:
+    """The promoted model, reloaded when its directory changes (a retrain promotes a new one)."""
+    from xinfang.classifier.persist import ModelMismatchError, load_model
+
+    found = _model_stamp(settings)
+    if found is None:
+        return None
+    key, stamp = found
     cached = _model_cache.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
@@ -156,7 +217,7 @@ def classify_letter(session: Session, settings: Settings, letter: Letter) -> Non
         record(session, "classify_skipped", letter_id=letter.id, reason="no model trained yet")
         return
     township = (letter.fields or {}).get("township", {}).get("value")
-    result = model.suggest(letter.text or "", title="", place=township,  # type: ignore[attr-defined]
+    result = model.suggest(bounded(letter.text or "", CLASSIFY_CHARS), title="", place=township,  # type: ignore[attr-defined]
                            threshold=settings.abstain_threshold)
     flags = result.get("flags", {})
     suggestion = Suggestion(letter_id=letter.id, model_version=result.get("model_version", "?"),
@@ -171,13 +232,56 @@ def classify_letter(session: Session, settings: Settings, letter: Letter) -> Non
            category=suggestion.category, purpose=suggestion.purpose, department=suggestion.department)
 
 
-def detect_repeats(session: Session, letter: Letter) -> None:
-    from xinfang.matching.service import find_repeats, index_letter
+@dataclass
+class MatchView:
+    """What repeat matching reads of a letter, with the text bounded: the stored letter keeps all of it."""
 
-    session.flush()
-    for decision in find_repeats(session, letter):
+    id: int
+    text: str
+    ocr_text: str | None
+    fields: dict | None
+    id_number: str | None
+    phone: str | None
+    petitioner_name: str | None
+    received_date: object
+
+    @classmethod
+    def of(cls, letter: Letter) -> MatchView:
+        text = bounded(letter.text if letter.text is not None else (letter.ocr_text or ""), MATCH_CHARS)
+        return cls(letter.id, text, None, letter.fields, letter.id_number, letter.phone, letter.petitioner_name,
+                   letter.received_date)
+
+
+@dataclass
+class Repeats:
+    view: MatchView
+    features: Features
+    decisions: list[Decision]
+
+
+def find_letter_repeats(session: Session, letter: Letter) -> Repeats:
+    """Read-only: the letter's earlier filings. Run without autoflush, so no write transaction is open."""
+    view = MatchView.of(letter)
+    feats = features_of(view)  # type: ignore[arg-type]
+    return Repeats(view, feats, find_repeats(session, view, feats))  # type: ignore[arg-type]
+
+
+def write_repeats(session: Session, letter: Letter, found: Repeats) -> None:
+    """The links and the index entry, written in the letter's short final transaction."""
+    for decision in found.decisions:
         link = RepeatLink(letter_id=letter.id, **decision.to_link())
         session.add(link)
         record(session, "repeat_found", letter_id=letter.id, earlier_id=link.earlier_id, kind=link.kind,
                score=link.score)
-    index_letter(session, letter)
+    session.flush()
+    index_letter(session, found.view, found.features)  # type: ignore[arg-type]
+
+
+def detect_repeats(session: Session, letter: Letter) -> None:
+    """Find and write in one go (a text correction, inside its own transaction)."""
+    write_repeats(session, letter, find_letter_repeats(session, letter))
+
+
+def sample_features(text: str, fields: dict) -> Features:
+    """Matching's features of a text without a letter (the warm-up loads the matcher's tables with it)."""
+    return compute(text, fields)

@@ -96,7 +96,8 @@ def test_worker_killed_mid_letter_is_requeued_and_finished_once(settings, redis_
         first.stop()
     second = WorkerProcess(settings, **FAST_SWEEP)
     try:
-        wait_for(lambda: _status(settings, letter_id) in (Status.review, Status.failed), timeout=240,
+        # 600 s: the second worker warms up and OCRs five dense pages, minutes on a busy 2-core machine.
+        wait_for(lambda: _status(settings, letter_id) in (Status.review, Status.failed), timeout=600,
                  message="the killed letter to be recovered")
     except AssertionError:
         raise AssertionError(second.log()[-3000:]) from None
@@ -159,7 +160,7 @@ def test_redis_restarted_empty_loses_no_letter_and_repeats_none(tmp_path):
         enqueue_letter(settings, letter_id)
     worker = WorkerProcess(settings, **FAST_SWEEP)
     try:
-        wait_for(lambda: _count(settings, Status.review) >= 10, timeout=120, message="the first letters")
+        wait_for(lambda: _count(settings, Status.review) >= 10, timeout=600, message="the first letters")
         redis.kill()
         done_at_crash = _count(settings, Status.review)
         time.sleep(2)

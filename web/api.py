@@ -101,7 +101,7 @@ def upload() -> Any:
     """Store uploaded files (multipart field `files`, repeatable) and queue them."""
     from xinfang.core.errors import ServiceUnavailableError, XinfangError
     from xinfang.intake.ingest import ingest_stream
-    from xinfang.intake.jobs import enqueue_letter
+    from xinfang.intake.jobs import enqueue_letters
 
     if (denied := _require(Role.clerk, Role.reviewer)) is not None:
         return denied
@@ -124,8 +124,7 @@ def upload() -> Any:
         queued.extend(lid for lid in result.letter_ids if db().get(Letter, lid).status == Status.received)
     warning = None
     try:
-        for letter_id in queued:
-            enqueue_letter(settings(), letter_id)
+        enqueue_letters(settings(), queued)  # online petitions go in batches
     except ServiceUnavailableError as exc:
         warning = exc.message
     return jsonify({"letter_ids": created, "duplicates": duplicates, "warning": warning}), 201

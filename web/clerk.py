@@ -19,7 +19,8 @@ from xinfang.core.display import safe_display_name
 from xinfang.core.errors import ServiceUnavailableError, XinfangError
 from xinfang.core.privacy import mask_identity_deep
 from xinfang.intake.ingest import ingest_stream
-from xinfang.intake.jobs import enqueue_letter
+from xinfang.intake.jobs import enqueue_letter, enqueue_letters
+from xinfang.intake.page_images import MEDIA_TYPE, view_of_page
 from xinfang.models import AuditEvent, Letter, Role, Status, User, record
 from xinfang.web.access import (
     can_view_letter,
@@ -34,7 +35,6 @@ from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
 from xinfang.web.labels import event_view
-from xinfang.web.page_images import page_png
 
 bp = Blueprint("letters", __name__)
 
@@ -82,8 +82,7 @@ def upload() -> str | Response:
             queued_ids.extend(lid for lid in result.letter_ids
                               if db().get(Letter, lid).status == Status.received)
         try:
-            for letter_id in queued_ids:
-                enqueue_letter(settings(), letter_id)
+            enqueue_letters(settings(), queued_ids)  # online petitions go in batches
         except ServiceUnavailableError:
             flash("文件已保存，但任务队列（Redis）暂时不可用，恢复后可在列表中点击“重试”。", "error")
         if request.headers.get("X-Requested-With") == "fetch":
@@ -207,12 +206,12 @@ def retry(letter_id: int) -> Response:
 @login_required
 def page_image(letter_id: int, number: int) -> Response:
     letter = letter_or_404(letter_id)
-    png = page_png(settings(), letter, number)
-    if png is None:
+    data = view_of_page(settings(), letter, number)
+    if data is None:
         abort(404)
     record(db(), "viewed", letter_id=letter.id, user_id=current_user.id, via="page_image", page=number)
     db().commit()
     # Never in a shared cache: a proxy would hand a hidden letter's scan to the next person asking.
-    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+    response = send_file(io.BytesIO(data), mimetype=MEDIA_TYPE, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -20,12 +20,12 @@ from werkzeug.wrappers import Response
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake.corrections import HAND_FIELDS, correct_lines, line_views, transcribe_by_hand
 from xinfang.intake.jobs import enqueue_rerun
+from xinfang.intake.page_images import view_of_page
 from xinfang.models import AuditEvent, Letter, Role
 from xinfang.web.access import letter_or_404
 from xinfang.web.auth import role_required
 from xinfang.web.extensions import db, settings
 from xinfang.web.letter_page import FIELD_LABELS, HEAD_LABELS, LOW_LINE
-from xinfang.web.page_images import page_png
 
 bp = Blueprint("correction", __name__)
 
@@ -155,7 +155,7 @@ def line_crop(letter_id: int, page_no: int, line_no: int) -> Response:
     ocr_page = pages[page_no]
     box = ocr_page["lines"][line_no].get("box") or [0, 0, 0, 0]
     width, height = ocr_page.get("width") or 0, ocr_page.get("height") or 0
-    png = page_png(settings(), letter, page_no)
+    png = view_of_page(settings(), letter, page_no)
     if png is None or not width or not height or box[2] <= box[0] or box[3] <= box[1]:
         abort(404)
     image = Image.open(io.BytesIO(png))

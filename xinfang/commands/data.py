@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinfang.core.config import Settings, load_settings
-from xinfang.core.errors import BadInputError
+from xinfang.core.errors import BadInputError, NoWorkerError
 from xinfang.core.spreadsheet import safe_cell
 from xinfang.models import Letter, Status
 from xinfang.models.db import session_scope, upgrade
@@ -23,6 +23,7 @@ from xinfang.web.records import EXPORT_FIELDS, letter_record
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "index.json"}
 WAITING = (Status.received, Status.queued, Status.processing)
+WORKER_CHECK_SECONDS = 30
 
 
 def _files(paths: tuple[Path, ...]) -> list[Path]:
@@ -40,16 +41,39 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--wait", is_flag=True, help="Show a progress bar until every letter is processed.")
+@click.option("--workers", "own_workers", type=click.IntRange(0, 64), default=0,
+              help="Start N workers for this run and stop them when it is done (implies --wait).")
 @click.option("--received", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date received (default today).")
 @click.option("--form", default=None, help="信访形式 for these files (default 来信, or 网上信访 for text).")
-def ingest(paths: tuple[Path, ...], wait: bool, received: object, form: str | None) -> None:
+def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: object, form: str | None) -> None:
     """Register files or folders of letters and queue them. Safe to run again: stored files are skipped."""
-    from xinfang.intake.ingest import ingest_path
-    from xinfang.intake.jobs import check_redis, enqueue_letter
+    from xinfang.intake.jobs import check_redis, live_workers
 
     settings = load_settings()
     upgrade(settings.database_url)
     check_redis(settings)
+    if own_workers:
+        from xinfang.commands.local_workers import (
+            local_workers,  # rq is imported only when used: CLI start-up
+        )
+
+        with local_workers(settings, own_workers) as processes:
+            letter_ids = _ingest(settings, paths, received, form)
+            if letter_ids:
+                _wait(settings, letter_ids, processes)
+        return
+    if wait and live_workers(settings) == 0:
+        raise NoWorkerError("no worker is running: start `xinfang worker` (or add --workers N to process the "
+                            "letters here). Nothing was ingested.")
+    letter_ids = _ingest(settings, paths, received, form)
+    if wait and letter_ids:
+        _wait(settings, letter_ids)
+
+
+def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form: str | None) -> list[int]:
+    from xinfang.intake.ingest import ingest_path
+    from xinfang.intake.jobs import enqueue_letters
+
     received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
     files = _files(paths)
     letter_ids: list[int] = []
@@ -70,12 +94,10 @@ def ingest(paths: tuple[Path, ...], wait: bool, received: object, form: str | No
             duplicates += 1
         else:
             new += 1
-        for letter_id in waiting:
-            enqueue_letter(settings, letter_id)
+        enqueue_letters(settings, waiting)
     click.echo(f"{len(files)} files: {new} new, {duplicates} already stored, {refused} refused; "
                f"{len(letter_ids)} letters")
-    if wait and letter_ids:
-        _wait(settings, letter_ids)
+    return letter_ids
 
 
 def _unqueued(session: Session, file_id: int) -> list[int]:
@@ -83,8 +105,14 @@ def _unqueued(session: Session, file_id: int) -> list[int]:
                                                         Letter.status == Status.received)))
 
 
-def _wait(settings: Settings, letter_ids: list[int]) -> None:
-    """Poll the database until no letter of this run is waiting; split batches add letters as they go."""
+def _wait(settings: Settings, letter_ids: list[int], own: list | None = None) -> None:
+    """Poll the database until no letter of this run is waiting; split batches add letters as they go.
+
+    Says so, instead of waiting silently, when no worker is left to do the work.
+    """
+    from xinfang.intake.jobs import live_workers
+
+    checked = time.monotonic()
     with Progress(TextColumn("[bold]processing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   TextColumn("{task.fields[failed]} failed"), transient=False) as progress:
         task = progress.add_task("letters", total=len(letter_ids), failed=0)
@@ -100,6 +128,14 @@ def _wait(settings: Settings, letter_ids: list[int]) -> None:
             progress.update(task, total=total, completed=total - pending, failed=counts.get(Status.failed, 0))
             if pending == 0:
                 break
+            if own is not None and all(process.poll() is not None for process in own):
+                raise NoWorkerError("the workers started for this run stopped; see var/logs/ingest-workers.log. "
+                                    "The letters left are queued: run `xinfang worker`.")
+            if own is None and time.monotonic() - checked > WORKER_CHECK_SECONDS:
+                checked = time.monotonic()
+                if live_workers(settings) == 0:
+                    progress.console.print("[yellow]no worker is running: start `xinfang worker`; "
+                                           "the letters wait in the queue")
             time.sleep(1)
     with session_scope(settings.database_url) as session:
         failed = session.execute(select(Letter.id, Letter.failure_stage, Letter.failure_reason).where(

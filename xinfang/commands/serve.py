@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from xinfang.core.config import load_settings
@@ -30,4 +32,11 @@ def worker(burst: bool) -> None:
     settings = load_settings()
     check_connection(settings.database_url)
     check_redis(settings)
+    # Our own messages (warm-up, models loaded, letters requeued) next to rq's, in the worker's log.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    ours = logging.getLogger("xinfang")
+    ours.addHandler(handler)
+    ours.setLevel(logging.INFO)
+    ours.propagate = False
     run_worker(settings, burst=burst)
