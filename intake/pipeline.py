@@ -115,7 +115,7 @@ def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: S
     with tracker.stage("classify"):
         classify_letter(session, settings, letter)
     with tracker.stage("repeats"):
-        detect_repeats(session, letter)
+        detect_repeats(session, letter, settings)
     letter.status = Status.review
     letter.failure_stage = None
     letter.failure_reason = None

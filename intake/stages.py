@@ -157,13 +157,23 @@ def classify_letter(session: Session, settings: Settings, letter: Letter) -> Non
            category=suggestion.category, purpose=suggestion.purpose, department=suggestion.department)
 
 
-def detect_repeats(session: Session, letter: Letter) -> None:
+def office_gazetteer(settings: Settings) -> object:
+    """The office's own places for matching (never the sample county: a place is evidence only at home)."""
+    from xinfang.matching.features import gazetteer
+
+    own = settings.data_dir / "places.json"
+    return gazetteer(str(own) if own.exists() else None)
+
+
+def detect_repeats(session: Session, letter: Letter, settings: Settings | None = None) -> None:
+    from xinfang.matching.features import NO_PLACES
     from xinfang.matching.service import find_repeats, index_letter
 
+    places = office_gazetteer(settings) if settings is not None else NO_PLACES
     session.flush()
-    for decision in find_repeats(session, letter):
+    for decision in find_repeats(session, letter, places=places):
         link = RepeatLink(letter_id=letter.id, **decision.to_link())
         session.add(link)
         record(session, "repeat_found", letter_id=letter.id, earlier_id=link.earlier_id, kind=link.kind,
                score=link.score)
-    index_letter(session, letter)
+    index_letter(session, letter, places=places)

@@ -18,6 +18,7 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _NAME_NOISE = re.compile(r"[\s·•.\-—_:：,，。()（）]+")
 _PLACE_SUFFIX = re.compile(r"(街道办事处|街道|社区|居委会|村委会|村|镇|乡|小区)$")
+_ADDRESS_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡|村|社区)")
 _ANONYMOUS_NAMES = {"匿名", "无名氏", "知情人", "群众", "一群众", "知情群众", "一村民", "村民"}
 
 
@@ -74,7 +75,7 @@ class Person:
     id_number: str | None = None
     phone: str | None = None
     places: list[str] = field(default_factory=list)
-    role: str = "petitioner"  # petitioner | cosigner
+    role: str = "petitioner"  # petitioner | cosigner | principal (the relative a writer speaks for)
 
     def index_keys(self) -> list[str]:
         found = []
@@ -141,6 +142,8 @@ def _places(fields: dict, address: object, known_places: list[str]) -> list[str]
         for place in known_places:
             if place in text:
                 found.append(place)
+        if not known_places:  # no gazetteer: the township and village as the address writes them
+            found.extend(p for p in (normalize_place(m.group(0)) for m in _ADDRESS_PLACE.finditer(text)) if p)
     seen: set[str] = set()
     return [p for p in found if not (p in seen or seen.add(p))]
 
@@ -173,6 +176,10 @@ def letter_identity(fields: dict | None, *, id_number: object = None, phone: obj
             person = Person(name=normalize_name(item), places=places, role="cosigner")
         if not person.empty:
             people.append(person)
+    behalf = fields.get("name", {}).get("on_behalf_of") if isinstance(fields.get("name"), dict) else None
+    principal = normalize_name((behalf or {}).get("value"))
+    if principal and people and principal != main.name:
+        people.append(Person(name=principal, places=places, role="principal"))
     accused_raw = _value(fields, "accused")
     accused_list = accused_raw if isinstance(accused_raw, list) else [accused_raw]
     accused = [p for p in (normalize_party(a.get("name") if isinstance(a, dict) else a) for a in accused_list) if p]
@@ -193,6 +200,11 @@ def compare(new: Identity, old: Identity) -> tuple[str, float, str] | None:
     for a in new.people:
         for b in old.people:
             match = _match_people(a, b)
+            if match and (a.role == "principal") != (b.role == "principal"):
+                # A son writing for his father: the office decides whether that is 同人; shown as a link.
+                match = ("代亲属反映：" + match[0], min(match[1], 0.5))
+            elif match and a.role == b.role == "principal":
+                match = None
             if match and (best is None or match[1] > best[1]):
                 who = a.name or b.name or ""
                 if a.role == "cosigner" or b.role == "cosigner":
@@ -219,7 +231,7 @@ def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
         if (not cosigner and len(a.name) == len(b.name) >= 3
                 and sum(x != y for x, y in zip(a.name, b.name, strict=True)) == 1):
             return KEY_REASONS["nv"], 0.6
-    if a.name and b.name and a.name == b.name and a.role == b.role == "petitioner":
+    if a.name and b.name and a.name == b.name and {a.role, b.role} <= {"petitioner", "principal"}:
         if a.places and b.places:
             return None  # same name, different places: two people
         return "姓名相同（一方无地址）", 0.5

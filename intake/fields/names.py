@@ -61,7 +61,9 @@ def _common_words() -> frozenset[str]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
-            if len(parts) >= 3 and 2 <= len(parts[0]) <= 3 and not parts[2].startswith("nr") and int(parts[1]) >= 20:
+            if len(parts) < 3 or parts[2].startswith("nr") or parts[2] == "nz":
+                continue
+            if (len(parts[0]) == 2 and int(parts[1]) >= 20) or (len(parts[0]) == 3 and int(parts[1]) >= 200):
                 words.add(parts[0])
     return frozenset(words)
 
