@@ -15,6 +15,7 @@ from xinfang.matching.identity import Identity, letter_identity, normalize_place
 from xinfang.matching.matter import MAX_CHARS
 from xinfang.matching.text import Entities, band_keys, clean_text, entities, signature
 
+
 @dataclass(frozen=True)
 class Gazetteer:
     """The office's own townships and villages (its places.json), without suffix (柳林镇 -> 柳林).

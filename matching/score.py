@@ -114,9 +114,6 @@ def villages(identity: Identity, ents: Entities, known: frozenset[str]) -> set[s
 
 
 COPY_JACCARD = 0.5  # one text sent by two people (or accounts): a copy is its own anchor
-SPECIFIC_UNIT = 4  # a unit name this long names one factory or site (宏达化工); shorter ones are template words
-
-
 def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate, detail: dict,
                        known_villages: frozenset[str] = frozenset()) -> str | None:
     """The named thing that ties two different people's letters to one matter, or None.
@@ -147,6 +144,12 @@ def _specific(anchor: str) -> bool:
 
 
 SPECIFIC_IDF = 9.0
+SPECIFIC_UNIT = 4  # a unit name this long names one factory or site (宏达化工); shorter ones are template words
+
+
+def _named(a: Entities, b: Entities) -> tuple[set[str], set[str]]:
+    """Unit names long enough to name one factory or site, and amounts, that both letters give."""
+    return {u for u in set(a.units) & set(b.units) if len(u) >= SPECIFIC_UNIT}, set(a.amounts) & set(b.amounts)
 
 
 def passages(text: str, earlier: str, limit: int = 2) -> list[list[str]]:

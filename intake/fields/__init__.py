@@ -8,7 +8,6 @@ must not be read inside 身份证号, the petitioner's own ID and phone must not
 
 from __future__ import annotations
 
-from xinfang.intake.fields.common import empty, field
 from xinfang.intake.fields.dates import date_fields, find_dates
 from xinfang.intake.fields.identity import find_ids, id_field
 from xinfang.intake.fields.money import amount_field
