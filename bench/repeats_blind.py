@@ -3,6 +3,7 @@
 Measure only: nothing here is fitted on these letters. Each part is one invented county, fed in id order
 (chronological) through the pipeline's calls on a fresh SQLite database: `extract_fields` (no places file:
 the counties are not in any gazetteer the project holds), `find_repeats` → `RepeatLink` → `index_letter`.
+The received date is the date the letter gives, when it gives one (else the day after the previous letter).
 
     .venv/bin/python -m bench.repeats_blind            # all parts, summary
     .venv/bin/python -m bench.repeats_blind --errors   # ... and every miss
@@ -52,13 +53,14 @@ def run_part(records: list[dict], url: str) -> tuple[dict[str, int], dict[str, d
     upgrade(url)
     ids: dict[str, int] = {}
     extracted: dict[str, dict] = {}
-    start = date(2024, 1, 1)
-    for position, record in enumerate(records):
+    day = date(2024, 1, 1)
+    for record in records:
         fields = extract_fields(record["text"])
         extracted[record["id"]] = fields
+        day = _received(fields, day)
         with session_scope(url) as session:
             id_number, phone, name = (_value(fields, k) for k in ("id_number", "phone", "name"))
-            letter = Letter(external_id=record["id"], received_date=start + timedelta(days=7 * position),
+            letter = Letter(external_id=record["id"], received_date=day,
                             text=record["text"], fields=fields, status=Status.review,
                             id_number=str(id_number)[:18] if id_number else None,
                             phone=str(phone)[:20] if phone else None,
@@ -70,6 +72,16 @@ def run_part(records: list[dict], url: str) -> tuple[dict[str, int], dict[str, d
             index_letter(session, letter)
             ids[record["id"]] = letter.id
     return ids, extracted
+
+
+def _received(fields: dict, previous: date) -> date:
+    """The date the letter gives (as the office stamps it on arrival); else the day after the previous one."""
+    written = _value(fields, "date_written")
+    try:
+        found = date.fromisoformat(str(written)) if written else None
+    except ValueError:
+        found = None
+    return found if found and found >= previous else previous + timedelta(days=1)
 
 
 def _root(record_id: str, parent: dict[str, str | None]) -> str:

@@ -30,7 +30,15 @@ import numpy as np
 
 from bench.repeats_eval import truth_fields
 from xinfang.matching.features import Features, compute
-from xinfang.matching.score import FEATURES, MODELS_FILE, Candidate, models, pair_features, same_matter_anchor
+from xinfang.matching.score import (
+    FEATURES,
+    MODEL_FEATURES,
+    MODELS_FILE,
+    Candidate,
+    models,
+    pair_features,
+    same_matter_anchor,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "teddy2020c"
@@ -153,19 +161,24 @@ def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
     return same_rows, same_labels, other_rows, other_labels
 
 
-def fit(rows: list[list[float]], labels: list[int], weights: list[float]) -> dict[str, float]:
+def _columns(kind: str) -> list[int]:
+    return [FEATURES.index(name) for name in MODEL_FEATURES[kind]]
+
+
+def fit(rows: list[list[float]], labels: list[int], weights: list[float], kind: str) -> dict[str, float]:
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, max_iter=5000).fit(np.array(rows)[:, :len(FEATURES)], np.array(labels),
-                                                         sample_weight=np.array(weights))
+    data = np.array(rows)[:, _columns(kind)]
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(data, np.array(labels), sample_weight=np.array(weights))
     out = {"bias": round(float(model.intercept_[0]), 3)}
-    out.update({n: round(float(w), 3) for n, w in zip(FEATURES, model.coef_[0], strict=True)})
+    out.update({n: round(float(w), 3) for n, w in zip(MODEL_FEATURES[kind], model.coef_[0], strict=True)})
     return out
 
 
 def score_rows(rows: list[list[float]], model: dict[str, float]) -> np.ndarray:
-    coef = np.array([model[n] for n in FEATURES])
-    return 1.0 / (1.0 + np.exp(-(np.array(rows)[:, :len(FEATURES)] @ coef + model["bias"])))
+    names = [n for n in FEATURES if n in model]
+    coef = np.array([model[n] for n in names])
+    return 1.0 / (1.0 + np.exp(-(np.array(rows)[:, [FEATURES.index(n) for n in names]] @ coef + model["bias"])))
 
 
 def linkable(rows: list[list[float]], kind: str) -> np.ndarray:
@@ -218,11 +231,11 @@ def main() -> None:
         return
     feats = FeatureCache(load_messages())
     g_same, g_same_y, g_other, g_other_y = generated_pairs(args.count, args.seed)
-    params: dict = {"features": list(FEATURES), "thresholds": {}}
+    params: dict = {"thresholds": {}}
     for kind, g_rows, g_y in (("same_person", g_same, g_same_y), ("other_person", g_other, g_other_y)):
         rows, labels, _ = teddy_pairs(kind, "fit", feats)
         weights = [1.0] * len(rows) + [GENERATED_WEIGHT] * len(g_rows)
-        params[kind] = fit(rows + g_rows, labels + g_y, weights)
+        params[kind] = fit(rows + g_rows, labels + g_y, weights, kind)
         real = np.where(linkable(rows, kind), score_rows(rows, params[kind]), 0.0)
         generated = np.where(linkable(g_rows, kind), score_rows(g_rows, params[kind]), 0.0)
         target = TARGET_PRECISION[kind]

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from xinfang.matching.identity import Identity, letter_identity, normalize_place
+from xinfang.matching import matter
 from xinfang.matching.matter import MAX_CHARS
 from xinfang.matching.text import Entities, band_keys, clean_text, entities, signature
 
@@ -94,6 +95,9 @@ UNIT = -2  # `person` of a key naming a unit of the matter (a factory, a school)
 
 
 def index_keys(identity: Identity, ents: Entities) -> list[tuple[int, int, str]]:
-    """(hashed key, person, key): identity keys, and one key per unit named in the matter."""
-    keys = identity.index_keys() + [(f"unit:{unit}", UNIT) for unit in ents.units[:6]]
+    """(hashed key, person, key): identity keys, and one key per place or unit named in the matter
+    (锦绣家园, 白岩村, 鑫泰化工厂): how a neighbour's letter about the same matter is found when the
+    wording shares too little for the LSH bands."""
+    units = list(dict.fromkeys(matter.key_anchors(ents.anchors) + ents.units[:3]))[:8]
+    keys = identity.index_keys() + [(f"unit:{unit}", UNIT) for unit in units]
     return [(key_hash(key), person, key) for key, person in keys]

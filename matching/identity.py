@@ -197,12 +197,14 @@ def compare(new: Identity, old: Identity) -> tuple[str, float, str] | None:
     the same township is weaker, so `decide` asks for more text agreement on it.
     """
     best: tuple[str, float, str] | None = None
+    relative: tuple[str, float, str] | None = None
     for a in new.people:
         for b in old.people:
             match = _match_people(a, b)
             if match and (a.role == "principal") != (b.role == "principal"):
                 # A son writing for his father: the office decides whether that is 同人; shown as a link.
                 match = ("代亲属反映：" + match[0], min(match[1], 0.5))
+                relative = (match[0], match[1], a.name or b.name or "")
             elif match and a.role == b.role == "principal":
                 match = None
             if match and (best is None or match[1] > best[1]):
@@ -210,11 +212,25 @@ def compare(new: Identity, old: Identity) -> tuple[str, float, str] | None:
                 if a.role == "cosigner" or b.role == "cosigner":
                     match = ("联名信共同署名人：" + match[0], match[1])
                 best = (match[0], match[1], who)
+    if relative and best and best[1] < 0.8:  # a family phone and a letter written for that relative
+        best = relative
     if best is None and new.anonymous and old.anonymous:
         shared = set(new.accused) & set(old.accused)
         if shared:
             best = (KEY_REASONS["acc"], 0.7, sorted(shared)[0])
     return best
+
+
+def _different_names(a: str | None, b: str | None) -> bool:
+    """Two full names that are not one name misread (王小军 / 刘桂英; not 杨光富 / 杨光福, not 孙女士)."""
+    if not a or not b or len(a) < 2 or len(b) < 2 or a[0] != b[0] and (a[0] in "老小" or b[0] in "老小"):
+        return False
+    if a.endswith(_TITLES) or b.endswith(_TITLES) or a[0] in "老小" or b[0] in "老小":
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b)) >= 2
+
+
+_TITLES = ("先生", "女士", "大爷", "大妈", "阿姨", "师傅")
 
 
 def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
@@ -223,6 +239,8 @@ def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
             return KEY_REASONS["id"], 1.0
         return None  # two valid, different numbers: two people, whatever the names say
     if a.phone and b.phone and a.phone == b.phone:
+        if _different_names(a.name, b.name):
+            return "手机号相同，姓名不同（可能是家人）", 0.6  # 电话：138…（儿子王小军）: a family phone
         return KEY_REASONS["ph"], 0.9
     if a.name and b.name and set(a.places) & set(b.places):
         cosigner = a.role == "cosigner" or b.role == "cosigner"  # a bare name among many: weak, exact only

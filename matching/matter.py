@@ -92,12 +92,14 @@ def _named(text: str) -> list[str]:
 def _trim(core: str) -> str:
     """Drop the ordinary words a backward scan picks up before a name (他老婆名下|滨河苑, 前年|工业园区)."""
     tokens = jieba.lcut(core, HMM=False)
-    while len(tokens) > 1 and (len(tokens[0]) == 1 or idf(tokens[0]) < COMMON_IDF) and len("".join(tokens[1:])) >= 2:
+    while (len(tokens) > 1 and len("".join(tokens[1:])) >= 2
+           and (tokens[0] in _LEAD_CHARS if len(tokens[0]) == 1 else idf(tokens[0]) < COMMON_IDF)):
         tokens.pop(0)
     return "".join(tokens)
 
 
 COMMON_IDF = 9.0
+_LEAD_CHARS = set("地在的了是把被给向从于对和与及将说找到去来得着过他她它这那其该")
 
 
 def anchors(text: str, remove: list[str] | None = None) -> list[str]:
@@ -114,6 +116,12 @@ def anchors(text: str, remove: list[str] | None = None) -> list[str]:
     found += [m.group(1) for m in _ROLE_NAME.finditer(body)]
     seen: set[str] = set()
     return [a for a in found if not (a in seen or seen.add(a))][:40]
+
+
+def key_anchors(found: list[str], limit: int = 6) -> list[str]:
+    """The anchors worth an index key: whole names with their suffix (白岩村, 锦绣家园), rarest first."""
+    named = [a for a in found if len(a) >= 3 and _SUFFIX_RE.search(a[-4:]) and a not in _GENERIC]
+    return sorted(dict.fromkeys(named), key=lambda a: -idf(a))[:limit]
 
 
 def followup(text: str) -> bool:

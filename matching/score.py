@@ -38,7 +38,11 @@ def models() -> dict:
 
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
-            "place_conflict", "gap")
+            "place_conflict", "gap", "followup_anchor")
+# Different people: what one writer says about their own history (再次反映, the time since their last letter)
+# says nothing about a neighbour's letter, so the other-person model sees only the matter.
+OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict")
+MODEL_FEATURES = {"same_person": FEATURES, "other_person": OTHER_FEATURES}
 
 
 @dataclass
@@ -79,14 +83,17 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     the new letter's own words about its history, and the time between them."""
     other = cand.entities
     overlap, shared = matter.anchor_overlap(ents.anchors, other.anchors)
+    named = set(matter.key_anchors(shared, limit=10))  # distinct named places and units both letters give
     amounts = set(ents.amounts) & set(other.amounts)
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
-            "anchors": overlap, "anchors_n": min(3, len(shared)) / 3, "amounts": float(bool(amounts)),
+            "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
             "date_cited": float(cites(ents, other)),
             "followup": float(ents.followup), "new_matter": float(ents.new_matter),
             "place_conflict": float(known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0),
             "gap": 0.5 if gap is None else min(1.0, math.log1p(gap) / math.log1p(1000)),
+            # "I wrote before" and the same place named: the follow-up is about this earlier letter
+            "followup_anchor": float(ents.followup) * min(3, len(named)) / 3,
             "shared": shared[:6] + sorted(amounts)[:2]}
 
 
@@ -193,19 +200,23 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
             continue
         who = compare(identity, cand.identity)
         gap = gap_days(received, cand.received)
-        if who is not None and not who[0].startswith("代亲属"):
+        relative = who is not None and who[0].startswith("代亲属")
+        if who is not None:  # one person, or one household (a son writing for his father): its history
             score, detail = matter_score(sig, ents, cand, "same_person", gap)
-            if score >= _threshold(who[1], cut) and (not ents.new_matter or detail["jaccard"] >= COPY_JACCARD):
+            if ents.new_matter and detail["jaccard"] < COPY_JACCARD:
+                continue
+            if not relative and score >= _threshold(who[1], cut):
                 repeats.append((score, cand, detail, who))
+            elif relative and score >= cut["relative_min"]:
+                detail.update(anchor="代亲属反映", identity=who[0])
+                same.append((score, cand, detail))
             continue
         score, detail = matter_score(sig, ents, cand, "other_person", gap)
-        if score < cut["same_matter_min"] and not (who and score >= cut["relative_min"]):
+        if score < cut["same_matter_min"]:
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
         if anchor:
             detail["anchor"] = anchor
-            if who:
-                detail["identity"] = who[0]
             same.append((score, cand, detail))
     if repeats:  # the case is the earliest letter of the best-matching history: its stage governs
         best = max(repeats, key=lambda r: r[0])

@@ -47,7 +47,7 @@ def find_repeats(session: Session, letter: Letter, feats: Features | None = None
                   known_villages=places.villages)
 
 
-WEAK_MIN_JACCARD = 0.08   # a fuzzy-name or unit candidate must share this much text to be compared
+WEAK_MIN_JACCARD = 0.05   # a fuzzy-name or place/unit candidate must share this much text to be compared
 TEXT_MIN_JACCARD = 0.12   # a text-only candidate (another person) likewise
 TEXT_KEEP = 15
 
