@@ -44,7 +44,7 @@ NEW_MATTER = re.compile(r"(?:这回|这次|今天|现在|此次)(?:不是|想问
                         r"(?:后来|已经)[\u4e00-\u9fff]{0,12}(?:把钱要到了|解决了|处理好了|落实了)")
 _ADMIN = re.compile(r"街道|社区|县|市|区|镇|乡|村|组|路|街|号")
 _CN_NUM = "一二三四五六七八九十"
-_MONTH_DAY = re.compile(rf"(?<![0-9年])([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]")
+_MONTH_DAY = re.compile(rf"(?<![0-9])([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -92,10 +92,17 @@ def _named(text: str) -> list[str]:
 def _trim(core: str) -> str:
     """Drop the ordinary words a backward scan picks up before a name (他老婆名下|滨河苑, 前年|工业园区)."""
     tokens = jieba.lcut(core, HMM=False)
-    while (len(tokens) > 1 and len("".join(tokens[1:])) >= 2
-           and (tokens[0] in _LEAD_CHARS if len(tokens[0]) == 1 else idf(tokens[0]) < COMMON_IDF)):
+    while len(tokens) > 1 and len("".join(tokens[1:])) >= 2 and _leading_filler(tokens):
         tokens.pop(0)
     return "".join(tokens)
+
+
+def _leading_filler(tokens: list[str]) -> bool:
+    """A common word, a function character, or a stray character before a common word (婆|名下|滨河)."""
+    first = tokens[0]
+    if len(first) > 1:
+        return idf(first) < COMMON_IDF
+    return first in _LEAD_CHARS or (len(tokens[1]) > 1 and idf(tokens[1]) < COMMON_IDF)
 
 
 COMMON_IDF = 9.0

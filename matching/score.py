@@ -129,19 +129,23 @@ def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate, deta
     sentences. Neighbours about one matter name the same village, 小区, road, firm or site; a near-copy of
     one text is its own anchor. Two letters naming different places are two matters, however alike.
     """
-    if detail["jaccard"] >= COPY_JACCARD:
-        return "文本几乎相同"
     if detail["place_conflict"]:
-        return None
-    shared = villages(identity, ents, known_villages) & villages(cand.identity, cand.entities, known_villages)
-    if shared:
-        return "同村：" + sorted(shared)[0]
+        return None  # a template letter about another 小区 or village is not the same matter, however alike
+    named_here = {p for p in ents.places if p in known_villages}
+    named_there = {p for p in cand.entities.places if p in known_villages}
+    if named_here and named_there and not named_here & named_there:
+        return None  # the letters are about two villages (where the writers live may differ on one matter)
+    mine, theirs = villages(identity, ents, known_villages), villages(cand.identity, cand.entities, known_villages)
+    if mine & theirs:
+        return "同村：" + sorted(mine & theirs)[0]
     named = [a for a in matter.anchor_overlap(ents.anchors, cand.entities.anchors)[1] if _specific(a)]
     if named:
         return "同一地点/单位：" + named[0]
     units, amounts = _named(ents, cand.entities)
     if units and amounts:
         return "同一单位：" + sorted(units)[0]
+    if detail["jaccard"] >= COPY_JACCARD and not (mine and theirs):
+        return "文本几乎相同"  # one text sent twice; from two villages it may be a template about each
     return None
 
 
@@ -162,8 +166,10 @@ def _named(a: Entities, b: Entities) -> tuple[set[str], set[str]]:
 def passages(text: str, earlier: str, limit: int = 2) -> list[list[str]]:
     """The sentence pairs that agree most, so a reviewer sees why two letters were matched."""
     # Sentences carrying a 身份证号 or phone number are never shown as evidence (masking, privacy).
-    mine = [x for x in sentences(text) if not _NUMBERS.search(x)][:40]
-    theirs = [x for x in sentences(earlier) if not _NUMBERS.search(x)][:60]
+    # Bounded: at most 40 x 60 sentences of at most 120 characters (a letter without punctuation is one
+    # "sentence" of 200,000 characters, and comparing those is quadratic).
+    mine = [x[:120] for x in sentences(text[:matter.MAX_CHARS]) if not _NUMBERS.search(x[:120])][:40]
+    theirs = [x[:120] for x in sentences(earlier[:matter.MAX_CHARS]) if not _NUMBERS.search(x[:120])][:60]
     if not mine or not theirs:
         return []
     pairs = []
