@@ -244,6 +244,8 @@ def main() -> None:
               "real", pr(real, labels, cut), "generated", pr(generated, g_y, cut))
         params["thresholds"]["repeat_min" if kind == "same_person" else "same_matter_min"] = round(cut, 3)
     cut = params["thresholds"]["repeat_min"]
+    # A shared village alone (no site, firm or 小区) links different people only when the model is sure.
+    params["thresholds"]["same_matter_min_area"] = max(0.8, params["thresholds"]["same_matter_min"])
     params["thresholds"].update(repeat_min_weak=round(min(0.95, cut + 0.2), 3),
                                 repeat_min_name=round(min(0.97, cut + 0.3), 3),
                                 relative_min=round(cut, 3))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from xinfang.matching.identity import Identity, letter_identity, normalize_place
 from xinfang.matching import matter
+from xinfang.matching.identity import Identity, letter_identity, normalize_place
 from xinfang.matching.matter import MAX_CHARS
 from xinfang.matching.text import Entities, band_keys, clean_text, entities, signature
 

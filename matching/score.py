@@ -139,14 +139,23 @@ def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate, deta
     if mine & theirs:
         return "同村：" + sorted(mine & theirs)[0]
     named = [a for a in matter.anchor_overlap(ents.anchors, cand.entities.anchors)[1] if _specific(a)]
-    if named:
-        return "同一地点/单位：" + named[0]
+    if named:  # a site, firm or 小区 rather than only the village, when the letters name one
+        return "同一地点/单位：" + sorted(named, key=lambda a: (a.endswith(_AREA), -matter.idf(a)))[0]
     units, amounts = _named(ents, cand.entities)
     if units and amounts:
         return "同一单位：" + sorted(units)[0]
     if detail["jaccard"] >= COPY_JACCARD and not (mine and theirs):
         return "文本几乎相同"  # one text sent twice; from two villages it may be a template about each
     return None
+
+
+_AREA = ("村", "组", "社区", "街道", "镇", "乡")
+
+
+def _area_only(anchor: str) -> bool:
+    """A shared village or community alone: one village holds many matters of one kind (two graveyard
+    disputes, two wage claims), so it needs more agreement than a shared site, firm or 小区."""
+    return anchor.startswith("同村") or (anchor.startswith("同一地点") and anchor.endswith(_AREA))
 
 
 def _specific(anchor: str) -> bool:
@@ -221,7 +230,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
         if score < cut["same_matter_min"]:
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
-        if anchor:
+        if anchor and (score >= cut["same_matter_min_area"] or not _area_only(anchor)):
             detail["anchor"] = anchor
             same.append((score, cand, detail))
     if repeats:  # the case is the earliest letter of the best-matching history: its stage governs
