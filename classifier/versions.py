@@ -1,4 +1,5 @@
-"""Model versions: every trained model kept under models/<version>/, one promoted copy in models/current.
+"""Model versions: every trained model kept under classifiers/<version>/, one promoted copy in
+classifiers/current (in the data directory).
 
 `current` is a copy (not a symlink) swapped in by renames, because the pipeline watches
 current/meta.json and a worker must never see a half-copied directory. promotions.json records the

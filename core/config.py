@@ -7,6 +7,9 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xinfang.core.deadlines import normalise_counting
+from xinfang.core.errors import ConfigError
+
 
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
@@ -37,6 +40,8 @@ class Settings:
     routing_days: int = 15
     day_counting: str = "calendar"
     abstain_threshold: float = 0.5
+    secure_cookies: bool = False  # True behind HTTPS: cookies are sent over HTTPS only
+    proxies: int = 0              # reverse proxies in front of the web app whose X-Forwarded-* are trusted
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -49,11 +54,12 @@ class Settings:
 
     @property
     def model_dir(self) -> Path:
-        return self.data_dir / "models" / "current"
+        return self.models_root / "current"
 
     @property
     def models_root(self) -> Path:
-        return self.data_dir / "models"
+        # Trained classifiers; not "models", which would read as the ORM package (xinfang.models).
+        return self.data_dir / "classifiers"
 
     @property
     def secret_key(self) -> str:
@@ -72,6 +78,14 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _day_counting(value: str) -> str:
+    """Checked at start-up, so a wrong value stops the process with a message, not every queue page."""
+    try:
+        return normalise_counting(value)
+    except ValueError:
+        raise ConfigError(f"XINFANG_DAY_COUNTING={value!r}: use 'calendar' or 'workdays'.") from None
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("XINFANG_DATA_DIR", "./var")).resolve()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'xinfang.db'}"
@@ -88,6 +102,8 @@ def load_settings() -> Settings:
         max_image_pixels=_env_int("XINFANG_MAX_IMAGE_PIXELS", 80_000_000),
         job_timeout=_env_int("XINFANG_JOB_TIMEOUT", 900),
         routing_days=_env_int("XINFANG_ROUTING_DAYS", 15),
-        day_counting=os.environ.get("XINFANG_DAY_COUNTING", "calendar"),
+        day_counting=_day_counting(os.environ.get("XINFANG_DAY_COUNTING", "calendar")),
         abstain_threshold=_env_float("XINFANG_ABSTAIN_THRESHOLD", 0.5),
+        secure_cookies=os.environ.get("XINFANG_SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes", "on"),
+        proxies=_env_int("XINFANG_PROXIES", 0),
     )

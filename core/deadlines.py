@@ -13,6 +13,8 @@ from datetime import date, timedelta
 import chinese_calendar
 
 ROUTING_DAYS = 15  # 信访工作条例: route within 15 days of receipt
+# The README names the setting `workdays`; `working` is the name the code used first. Both mean the same.
+COUNTING_ALIASES = {"calendar": "calendar", "working": "working", "workdays": "working", "workday": "working"}
 
 
 @dataclass(frozen=True)
@@ -37,18 +39,33 @@ def _is_workday(day: date) -> tuple[bool, bool]:
 
 
 def add_days(start: date, days: int, counting: str = "calendar") -> Deadline:
-    """The date `days` days after `start` (the day of receipt itself is not counted)."""
-    if counting == "calendar":
-        return Deadline(start + timedelta(days=days), counting)
-    if counting != "working":
-        raise ValueError(f"day counting must be 'calendar' or 'working', not {counting!r}")
-    day, counted, exact = start, 0, True
-    while counted < days:
-        day += timedelta(days=1)
-        workday, known = _is_workday(day)
-        exact = exact and known
-        counted += workday
-    return Deadline(day, counting, approximate=not exact)
+    """The date `days` days after `start` (the day of receipt itself is not counted).
+
+    A start so late that the deadline would pass the last date Python knows (a mistyped "9999-12-31"
+    stored before ingest refused such dates) gives that last date, marked approximate, not an error
+    on every page that shows the letter.
+    """
+    mode = normalise_counting(counting)
+    try:
+        if mode == "calendar":
+            return Deadline(start + timedelta(days=days), mode)
+        day, counted, exact = start, 0, True
+        while counted < days:
+            day += timedelta(days=1)
+            workday, known = _is_workday(day)
+            exact = exact and known
+            counted += workday
+        return Deadline(day, mode, approximate=not exact)
+    except OverflowError:
+        return Deadline(date.max, mode, approximate=True)
+
+
+def normalise_counting(counting: str) -> str:
+    """'calendar' or 'working' (also accepted: 'workdays', as the README writes it)."""
+    mode = COUNTING_ALIASES.get((counting or "").strip().lower())
+    if mode is None:
+        raise ValueError(f"day counting must be 'calendar' or 'workdays', not {counting!r}")
+    return mode
 
 
 def routing_deadline(received: date, counting: str = "calendar", days: int = ROUTING_DAYS) -> Deadline:

@@ -96,6 +96,13 @@ class ModelError(XinfangError):
     stage = "classify"
 
 
+class ConfigError(XinfangError):
+    """A setting in the environment has a value the desk cannot use. Fix it and start again."""
+
+    exit_code = ExitCode.bad_args
+    stage = "setup"
+
+
 class NotFoundError(XinfangError):
     """The requested record does not exist."""
 

@@ -47,6 +47,58 @@ def mask_phone(value: str | None) -> str | None:
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else digits[:-4] + "****"
 
 
+_DIGIT = "[0-9０-９]"
+_SEP = r"[ \t\-－‐]?"
+# A run of 11 or more digits, allowing single spaces or hyphens between them and an X as an identity
+# number's check digit: 身份证号 (18 or 15), mobile phones (11), landlines with area code, as written.
+_NUMBER_RUN = re.compile(f"(?<![0-9０-９]){_DIGIT}(?:{_SEP}{_DIGIT}){{10,}}(?:{_SEP}[Xx×Ｘｘ])?(?![0-9０-９])")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ×", "0123456789XXX")
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    digits = re.sub(r"[^0-9X]", "", match.group(0).translate(_FULLWIDTH).upper())
+    if len(digits) in (15, 18):
+        return mask_id_number(digits) or ""
+    if len(digits) == 11 and digits.startswith("1"):
+        return mask_phone(digits) or ""
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def mask_identity_text(text: str | None) -> str | None:
+    """Free text with every identity number, phone number (and any other long number) masked.
+
+    Masking only the extracted fields is cosmetic: the same numbers stand in the letter's text, its OCR
+    lines, the repeat comparison and the audit trail. Numbers are found as written (full-width digits,
+    spaces or hyphens inside), so an OCR'd "138 0013 8000" is masked like "13800138000".
+    """
+    if not text:
+        return text
+    return _NUMBER_RUN.sub(_mask_run, text)
+
+
+def mask_identity_deep(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, strings) with mask_identity_text applied to every string."""
+    if isinstance(value, str):
+        return mask_identity_text(value)
+    if isinstance(value, dict):
+        return {k: mask_identity_deep(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_identity_deep(v) for v in value]
+    return value
+
+
+_IDENTITY_QUERY = re.compile(f"{_DIGIT}(?:{_SEP}{_DIGIT}){{4,}}")
+
+
+def is_identity_query(query: str) -> bool:
+    """A search that contains five or more digits in a row: part of an identity number or phone.
+
+    For a role that sees these masked, such a search would answer "does a letter with this number
+    exist" (an oracle for the masked digits), so it is not run against the letters' text and names.
+    """
+    return bool(_IDENTITY_QUERY.search(query or ""))
+
+
 def sees_full_identity(user: User) -> bool:
     return user.can(*FULL_IDENTITY_ROLES)
 

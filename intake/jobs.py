@@ -62,7 +62,8 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
     with session_scope(settings.database_url) as session:
         session.execute(update(Letter).where(
             Letter.id == letter_id, Letter.status.in_([Status.received, Status.failed, Status.queued]))
-            .values(status=Status.queued, job_id=job_id, failure_stage=None, failure_reason=None))
+            .values(status=Status.queued, job_id=job_id, failure_stage=None, failure_reason=None,
+                    failure_retryable=None))
         record(session, "status", letter_id=letter_id, status=Status.queued, job_id=job_id)
     return job_id
 

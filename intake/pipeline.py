@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from xinfang.core.config import Settings
-from xinfang.core.errors import NoTextFoundError, XinfangError
+from xinfang.core.errors import BadInputError, NoTextFoundError, XinfangError
 from xinfang.intake.ocr.base import OcrPage
 from xinfang.intake.stages import classify_letter, detect_repeats, extract, read_pages, split_pages
 from xinfang.models import Letter, Status, record
@@ -71,7 +71,9 @@ def process_letter(settings: Settings, letter_id: int, job_id: str | None = None
             _run_stages(session, settings, letter, tracker)
         except XinfangError as exc:
             session.rollback()
-            _fail(session, letter_id, exc.stage if exc.stage != "internal" else tracker.current, exc.message)
+            # A damaged, locked or blank file fails the same way every time: no retry is offered for it.
+            _fail(session, letter_id, exc.stage if exc.stage != "internal" else tracker.current, exc.message,
+                  retryable=not isinstance(exc, BadInputError))
             return Status.failed
         except Exception as exc:
             session.rollback()
@@ -82,11 +84,12 @@ def process_letter(settings: Settings, letter_id: int, job_id: str | None = None
         return Status.review
 
 
-def _fail(session: Session, letter_id: int, stage: str, reason: str) -> None:
+def _fail(session: Session, letter_id: int, stage: str, reason: str, retryable: bool = True) -> None:
     letter = session.get(Letter, letter_id)
     letter.status = Status.failed
     letter.failure_stage = stage
     letter.failure_reason = reason
+    letter.failure_retryable = retryable
     record(session, "failed", letter_id=letter_id, stage=stage, reason=reason)
     session.commit()
 

@@ -4,6 +4,7 @@ from xinfang.models.audit import AuditEvent, record
 from xinfang.models.base import Base
 from xinfang.models.files import StoredFile
 from xinfang.models.letters import Letter, Status
+from xinfang.models.logins import LoginThrottle
 from xinfang.models.repeat_index import (  # noqa: F401
            RepeatBand,
            RepeatKey,
@@ -16,5 +17,5 @@ from xinfang.models.reviews import Review
 from xinfang.models.suggestions import Suggestion
 from xinfang.models.users import Role, User
 
-__all__ = ["AuditEvent", "Base", "Letter", "RepeatLink", "Review", "Role", "Status", "StoredFile",
+__all__ = ["AuditEvent", "Base", "Letter", "LoginThrottle", "RepeatLink", "Review", "Role", "Status", "StoredFile",
            "Suggestion", "User", "record"]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from xinfang.models.base import Base, utcnow
+from xinfang.models.base import Base, JSONDict, utcnow
 
 
 class AuditEvent(Base):
@@ -18,7 +18,7 @@ class AuditEvent(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     action: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[dict] = mapped_column(default=dict)
+    detail: Mapped[JSONDict] = mapped_column(default=dict)
 
 
 def record(session: Session, action: str, *, letter_id: int | None = None, user_id: int | None = None,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.models.base import Base, utcnow
+from xinfang.models.base import Base, JSONDict, utcnow
 
 
 class RepeatPetitioner(Base):
@@ -50,8 +50,8 @@ class RepeatSignature(Base):
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True)
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
-    identity: Mapped[dict] = mapped_column(default=dict)
-    entities: Mapped[dict] = mapped_column(default=dict)
+    identity: Mapped[JSONDict] = mapped_column(default=dict)
+    entities: Mapped[JSONDict] = mapped_column(default=dict)
     petitioner_id: Mapped[int | None] = mapped_column(default=None, index=True)
     matter_group_id: Mapped[int | None] = mapped_column(default=None, index=True)
     received_date: Mapped[date | None] = mapped_column(Date, default=None)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from xinfang.models.base import Base, utcnow
+from xinfang.models.base import Base, JSONDict, utcnow
+
+if TYPE_CHECKING:  # relationship targets; importing them at run time would be circular
+    from xinfang.models.letters import Letter
 
 
 class Suggestion(Base):
@@ -28,7 +32,7 @@ class Suggestion(Base):
     department_probability: Mapped[float | None] = mapped_column(default=None)
     model_version: Mapped[str] = mapped_column(String(100))
     needs_routing: Mapped[bool] = mapped_column(default=False)
-    detail: Mapped[dict | None] = mapped_column(default=None)  # top-k, words, flags as the model gave them
+    detail: Mapped[JSONDict | None] = mapped_column(default=None)  # top-k, words, flags as the model gave them
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    letter: Mapped[Letter] = relationship(back_populates="suggestions")  # noqa: F821
+    letter: Mapped[Letter] = relationship(back_populates="suggestions")

@@ -30,6 +30,8 @@ class User(Base):
     # The unit the user works for, if any: letters accusing this unit are hidden from the user.
     unit: Mapped[str | None] = mapped_column(String(100), default=None)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session cookie; raised at logout and password change, so older cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def set_password(self, password: str) -> None:
@@ -57,4 +59,5 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The session's user key: id and session version, so a bumped version logs the old cookie out."""
+        return f"{self.id}:{self.session_version or 0}"

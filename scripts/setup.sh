@@ -7,10 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+if [ "${1:-}" = "--test" ]; then want_test=1; fi
 
 packages=(tesseract-ocr tesseract-ocr-chi-sim redis-server fonts-noto-cjk fonts-arphic-ukai python3-venv python3-pip)
-[ $want_test = 1 ] && packages+=(chromium poppler-utils)
+if [ $want_test = 1 ]; then packages+=(chromium poppler-utils); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,7 +24,7 @@ read -r -a missing <<< "${missing[*]}"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing system packages: ${missing[*]}"
   sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
@@ -33,8 +33,20 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating the virtual environment .venv"
   python3 -m venv .venv
 fi
-stamp=.venv/.xinfang-installed$([ $want_test = 1 ] && echo -test)
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# An `if`, not `$([ ... ] && echo -test)`: that substitution fails (status 1) without --test, and under
+# `set -e` the failed assignment ended the script at once, with no output.
+if [ $want_test = 1 ]; then
+  stamp=.venv/.xinfang-installed-test
+  stamps=("$stamp")
+else
+  stamp=.venv/.xinfang-installed
+  stamps=("$stamp" .venv/.xinfang-installed-test)  # a test install includes the runtime
+fi
+installed=0
+for s in "${stamps[@]}"; do
+  if [ -f "$s" ] && [ ! pyproject.toml -nt "$s" ]; then installed=1; fi
+done
+if [ $installed = 0 ]; then
   echo "==> installing Python packages"
   .venv/bin/pip install -q --upgrade pip
   if [ $want_test = 1 ]; then .venv/bin/pip install -q -e '.[test]'; else .venv/bin/pip install -q -e .; fi

@@ -25,5 +25,7 @@ fi
 
 echo "==> ruff"
 .venv/bin/ruff check .
+echo "==> mypy (strict on core and models)"
+.venv/bin/mypy
 echo "==> pytest"
 exec .venv/bin/python -m pytest "$@"

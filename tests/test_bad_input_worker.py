@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from tests.conftest import WorkerProcess, wait_for
 from tests.services import tesseract_available
 from tests.test_pages import _encrypted_pdf, _png_bomb
+from xinfang.core.errors import UnsupportedTypeError
 from xinfang.intake.ingest import ingest_path
 from xinfang.intake.jobs import enqueue_letter
 from xinfang.models import Letter, Status
@@ -64,10 +65,12 @@ def test_hostile_files_fail_clearly_and_the_same_worker_reads_the_next_letter(se
     settings = settings.with_(redis_url=redis_url)
     not_an_image = tmp_path / "scan.jpg"
     not_an_image.write_bytes(b"PK\x03\x04" + b"\x00\x17\x99" * 400)
+    with pytest.raises(UnsupportedTypeError, match="不是图片、PDF 或文本文件"):  # refused at upload, not queued
+        _submit(settings, not_an_image)
     no_text = tmp_path / "back-side.png"
     Image.effect_noise((1240, 1754), 12).point(lambda v: 200 + v // 8).save(no_text)  # grey paper, nothing on it
     hostile = [(_png_bomb(tmp_path / "bomb.png"), "dpi", "read"), (_encrypted_pdf(tmp_path / "locked.pdf"), "密码", "read"),
-               (not_an_image, "无法识别", "read"), (no_text, "没有识别出文字", "ocr")]
+               (no_text, "没有识别出文字", "ocr")]
     worker = WorkerProcess(settings, XINFANG_JOB_MEMORY_MB="3072")
     try:
         for path, reason, stage in hostile:

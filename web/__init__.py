@@ -23,16 +23,16 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import api, auth, batch, letters, review, stats
+    from xinfang.web import api, auth, batch, clerk, reports, review
     from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
     login_manager.init_app(app)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(letters.bp)
+    app.register_blueprint(clerk.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(stats.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(batch.bp)
     csrf.exempt(api.bp)
 
@@ -46,35 +46,14 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         if session is not None:
             session.close()
 
-    _register_errors(app)
+    from xinfang.web.errors import register_errors
+    from xinfang.web.security import install as install_security
+
+    register_errors(app)
+    install_security(app, settings)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
-
-
-ERRORS = {
-    400: ("请求无效", "页面已过期或表单不完整。请刷新页面后重试。"),
-    403: ("没有权限", "您的角色不能打开这个页面。如需权限，请联系系统管理员。"),
-    404: ("找不到", "没有这封信件或这个页面，或者它不在您的查看范围内。"),
-}
-
-
-def _register_errors(app: Flask) -> None:
-    """Errors in Chinese, in the desk's layout; the API answers in JSON. A hidden letter is a plain 404."""
-    from flask import jsonify, render_template, request
-    from werkzeug.exceptions import HTTPException
-
-    def handle(exc: HTTPException):  # noqa: ANN202
-        code = exc.code or 500
-        title, message = ERRORS.get(code, ("出错了", exc.description or ""))
-        if code == 400 and "CSRF" in (exc.description or ""):
-            message = f"{message}（CSRF token missing or invalid）"
-        if request.path.startswith("/api/"):
-            return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": message}), code
-        return render_template("error.html", code=code, title=title, message=message), code
-
-    for code in ERRORS:
-        app.register_error_handler(code, handle)

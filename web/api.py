@@ -10,32 +10,57 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from xinfang.core.privacy import mask_id_number, mask_phone, sees_full_identity
+from xinfang.core.display import safe_display_name
+from xinfang.core.privacy import mask_id_number, mask_identity_deep, mask_phone, sees_full_identity
 from xinfang.models import Letter, Role, Status, record
-from xinfang.web.access import letter_or_404, visible
+from xinfang.web.access import (
+    MAX_ID,
+    earlier_visible,
+    hidden_count,
+    letter_or_404,
+    masks_identity,
+    parse_ids,
+    user_filters,
+    visible,
+)
+from xinfang.web.clerk import NOT_RETRYABLE, duplicate_json
 from xinfang.web.extensions import csrf, db, settings
 from xinfang.web.records import letter_record
+from xinfang.web.tokens import read_token
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_PAGE = 100_000  # beyond it the offset overflows the database's integer; no queue is that long
 
 
 def error(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify({"error": code, "message": message}), status
 
 
+def _bearer() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 @bp.before_request
-def _csrf_for_sessions() -> None:
+def _csrf_for_sessions() -> tuple[Response, int] | None:
     if request.method == "POST" and request.path != "/api/openapi.json":
         # Flask-Login resolves the user (and g.token_auth) lazily: touch it first.
         _ = current_user.is_authenticated
+        if _bearer():
+            # A cross-site form cannot send an Authorization header, so a token needs no CSRF check; an
+            # expired or forged one means: authenticate again (401), not a CSRF problem.
+            token = request.headers["Authorization"][7:].strip()
+            if read_token(current_app.config["SECRET_KEY"], token) is None:
+                return error(401, "unauthorized", "API 令牌无效或已过期。请用 `xinfang token create` 生成新令牌。")
+            return None
         if not g.get("token_auth"):
             csrf.protect()
+    return None
 
 
 def _require(*roles: str) -> tuple[Response, int] | None:
@@ -45,7 +70,7 @@ def _require(*roles: str) -> tuple[Response, int] | None:
 
 
 def _letter(letter_id: int) -> Letter | tuple[Response, int]:
-    letter = db().get(Letter, letter_id)
+    letter = db().get(Letter, letter_id) if 0 < letter_id <= MAX_ID else None
     if letter is None:
         return error(404, "not_found", f"没有第 {letter_id} 号信件。")
     from werkzeug.exceptions import NotFound
@@ -90,10 +115,10 @@ def upload() -> Any:
                                    received=date.today())
         except XinfangError as exc:
             db().rollback()
-            return error(400, "bad_file", f"{storage.filename}: {exc.message}")
+            return error(400, "bad_file", f"{safe_display_name(storage.filename, 100)}: {exc.message}")
         db().commit()
         if result.duplicate_of is not None:
-            duplicates.append({"name": storage.filename, "letter_id": result.duplicate_of})
+            duplicates.append(duplicate_json(storage.filename, result.duplicate_of))
             continue
         created.extend(result.letter_ids)
         queued.extend(lid for lid in result.letter_ids if db().get(Letter, lid).status == Status.received)
@@ -114,7 +139,8 @@ def letter(letter_id: int) -> Any:
         return found
     record(db(), "viewed", letter_id=found.id, user_id=current_user.id, via="api")
     db().commit()
-    return jsonify(letter_record(found, mask_identity=not sees_full_identity(current_user)))
+    return jsonify(letter_record(found, mask_identity=not sees_full_identity(current_user),
+                                 earlier_visible=earlier_visible(found)))
 
 
 @bp.get("/letters/<int:letter_id>/suggestions")
@@ -125,7 +151,12 @@ def suggestions(letter_id: int) -> Any:
     if not isinstance(found, Letter):
         return found
     s = found.suggestion
-    link = found.repeat_link
+    link = found.repeat_link if earlier_visible(found) else None
+    record(db(), "viewed", letter_id=found.id, user_id=current_user.id, via="api_suggestions")
+    db().commit()
+    passages = (link.reason or {}).get("passages") if link is not None else None
+    if passages and masks_identity():
+        passages = mask_identity_deep(passages)
     return jsonify({
         "letter_id": found.id,
         "suggestion": None if s is None else {
@@ -136,7 +167,7 @@ def suggestions(letter_id: int) -> Any:
             "flags": (s.detail or {}).get("flags")},
         "repeat": None if link is None else {
             "earlier_id": link.earlier_id, "kind": link.kind, "score": link.score, "confirmed": link.confirmed,
-            "passages": (link.reason or {}).get("passages"), "stage": link.earlier.case_stage,
+            "passages": passages, "stage": link.earlier.case_stage,
             "stage_implication": (link.reason or {}).get("stage_implication")},
     })
 
@@ -145,7 +176,7 @@ def suggestions(letter_id: int) -> Any:
 @login_required
 def statuses() -> Response:
     """Status of several letters at once, for the upload page's progress display."""
-    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()][:500]
+    ids = parse_ids(request.args.get("ids", ""))
     rows = visible(db().scalars(select(Letter).where(Letter.id.in_(ids)).options(selectinload(Letter.suggestions))))
     return jsonify({str(r.id): {"status": r.status, "failure_stage": r.failure_stage,
                                 "failure_reason": r.failure_reason} for r in rows})
@@ -165,13 +196,17 @@ def _letter_in_review(letter_id: int) -> Any:
 @login_required
 def review(letter_id: int) -> Any:
     """Confirm or correct: JSON {category, purpose, department, is_repeat?, fields?: {key: value}}."""
-    from xinfang.web.letter_view import EDITABLE
-    from xinfang.web.review import HEADS, apply_review
+    from xinfang.web.letter_page import EDITABLE
+    from xinfang.web.review import HEADS, AlreadyHandled, apply_review, field_problem, label_problem
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
         return found
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        return error(400, "bad_body", "请求体应为 JSON 对象：{category, purpose, department, is_repeat?, fields?}。")
     chosen = {head: (str(body.get(head) or "").strip() or None) for head in HEADS}
     missing = [head for head, value in chosen.items() if not value]
     if missing:
@@ -182,8 +217,14 @@ def review(letter_id: int) -> Any:
     old = found.fields or {}
     fields = {k: (str(v).strip() or None) if v is not None else None for k, v in fields.items()
               if (old.get(k) or {}).get("value") != v}
+    if (problem := label_problem(chosen) or field_problem(fields)) is not None:
+        return error(400, "bad_value", problem)
     is_repeat = body.get("is_repeat") if found.repeat_link is not None else None
-    result = apply_review(found, current_user.id, chosen, None if is_repeat is None else bool(is_repeat), fields)
+    try:
+        result = apply_review(found, current_user.id, chosen, None if is_repeat is None else bool(is_repeat),
+                              fields)
+    except AlreadyHandled as exc:
+        return error(409, "already_handled", exc.message)
     db().commit()
     return jsonify({"letter_id": found.id, "status": found.status, "action": result.action,
                     "before": result.before, "after": result.after})
@@ -192,12 +233,19 @@ def review(letter_id: int) -> Any:
 @bp.post("/letters/<int:letter_id>/rescan")
 @login_required
 def rescan(letter_id: int) -> Any:
-    from xinfang.web.review import send_back
+    from xinfang.web.review import AlreadyHandled, send_back
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
         return found
-    send_back(found, current_user.id, str((request.get_json(silent=True) or {}).get("reason") or "扫描件不清楚或缺页"))
+    body = request.get_json(silent=True)
+    if body is not None and not isinstance(body, dict):
+        return error(400, "bad_body", "请求体应为 JSON 对象：{reason?}。")
+    reason = str((body or {}).get("reason") or "").replace("\x00", "").strip()[:300] or "扫描件不清楚或缺页"
+    try:
+        send_back(found, current_user.id, reason)
+    except AlreadyHandled as exc:
+        return error(409, "already_handled", exc.message)
     db().commit()
     return jsonify({"letter_id": found.id, "status": found.status, "failure_reason": found.failure_reason})
 
@@ -215,6 +263,8 @@ def retry(letter_id: int) -> Any:
         return found
     if found.status != Status.failed:
         return error(409, "not_failed", "只有处理失败的信件可以重试。")
+    if found.failure_retryable is False:
+        return error(409, "not_retryable", NOT_RETRYABLE)
     try:
         retry_letters([found.id])
     except ServiceUnavailableError as exc:
@@ -226,20 +276,22 @@ def retry(letter_id: int) -> Any:
 @login_required
 def queue() -> Any:
     """The review queue with the same filters as the page (query parameters of the same names)."""
-    from xinfang.web.queue import QueueFilters, count_capped, deadline_of, filtered, ordered, with_relations
+    from xinfang.web.queue import count_capped, deadline_of, filtered, ordered, with_relations
 
     if (denied := _require(Role.reviewer, Role.supervisor)) is not None:
         return denied
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     size = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200)
-    filters = QueueFilters.from_args(request.args)
+    filters = user_filters(request.args)
     base = filtered(filters)
     rows = visible(db().scalars(with_relations(ordered(base)).limit(size).offset((page - 1) * size)))
     total, capped = count_capped(db(), base, filters)
+    total = max(total - hidden_count(db(), base), 0)
     today = date.today()
     full = sees_full_identity(current_user)
     items = []
     for row in rows:
+        shown_link = row.repeat_link if earlier_visible(row) else None
         deadline = deadline_of(settings(), row)
         s = row.suggestion
         items.append({
@@ -250,7 +302,7 @@ def queue() -> Any:
             "phone": row.phone if full else mask_phone(row.phone),
             "suggestion": None if s is None else {h: {"label": getattr(s, h), "probability": getattr(s, f"{h}_probability")}
                                                   for h in ("category", "purpose", "department")},
-            "repeat_of": row.repeat_link.earlier_id if row.repeat_link and row.repeat_link.kind == "repeat" else None,
+            "repeat_of": shown_link.earlier_id if shown_link and shown_link.kind == "repeat" else None,
         })
     return jsonify({"total": total, "total_is_lower_bound": capped, "page": page, "per_page": size,
                     "items": items})
@@ -267,9 +319,12 @@ def backlog() -> Response:
 @bp.get("/stats")
 @login_required
 def stats() -> Any:
-    from xinfang.web.statistics import as_json, compute, parse_period
+    from xinfang.web.statistics import PeriodError, as_json, compute, parse_period
 
     if (denied := _require(Role.supervisor)) is not None:
         return denied
-    period = parse_period(request.args.get("start"), request.args.get("end"))
+    try:
+        period = parse_period(request.args.get("start"), request.args.get("end"))
+    except PeriodError as exc:
+        return error(400, "bad_period", str(exc))
     return jsonify(as_json(compute(db(), period, settings().day_counting, settings().routing_days)))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from xinfang.core.errors import ServiceUnavailableError
@@ -53,7 +53,7 @@ def backlog_summary() -> dict:
 @bp.get("/batch")
 @login_required
 def index() -> str:
-    from xinfang.web.letters import ActionForm
+    from xinfang.web.clerk import ActionForm
 
     summary = backlog_summary()
     failed = visible(db().scalars(select(Letter).where(Letter.status == Status.failed)
@@ -78,7 +78,8 @@ def retry_failed() -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     stage = request.form.get("stage") or None
-    query = select(Letter).where(Letter.status == Status.failed)
+    query = select(Letter).where(Letter.status == Status.failed, or_(Letter.failure_retryable.is_(None),
+                                                                      Letter.failure_retryable.is_(True)))
     if stage:
         query = query.where(Letter.failure_stage == stage)
     ids = [letter.id for letter in visible(db().scalars(query.limit(5000)))]

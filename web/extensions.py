@@ -29,8 +29,17 @@ def db() -> Session:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db().get(User, int(user_id))
+def load_user(session_key: str) -> User | None:
+    """The user of a session cookie, if the cookie's session version is still the user's (see auth.logout)."""
+    user_id, _, version = session_key.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before session versions, or forged: log in again
+    user = active_user(int(user_id))
+    return user if user is not None and (user.session_version or 0) == int(version) else None
+
+
+def active_user(user_id: int) -> User | None:
+    user = db().get(User, user_id) if 0 < user_id < 2**31 else None
     return user if user is not None and user.active else None
 
 
@@ -49,8 +58,9 @@ def load_user_from_token(request: Request) -> User | None:
     user_id = read_token(current_app.config["SECRET_KEY"], header[7:].strip())
     if user_id is None:
         return None
-    g.token_auth = True
-    return load_user(str(user_id))
+    user = active_user(user_id)
+    g.token_auth = user is not None
+    return user
 
 
 @login_manager.unauthorized_handler

@@ -7,7 +7,8 @@ deadline, and the (status, received_date) index serves it without computing dead
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, tuple_
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from xinfang.core.config import Settings
 from xinfang.core.deadlines import Deadline, routing_deadline
+from xinfang.core.privacy import is_identity_query
 from xinfang.models import Letter, RepeatLink, Status, Suggestion
 
 LOW_CONFIDENCE = 0.6
@@ -34,16 +36,21 @@ class QueueFilters:
     date_from: str = ""
     date_to: str = ""
     q: str = ""
+    # False for a role that sees identity numbers masked: see `filtered`. Not a filter the user types.
+    identity_search: bool = field(default=True, repr=False)
 
     @classmethod
     def from_args(cls, args: object) -> QueueFilters:
-        values = {f.name: (args.get(f.name) or "").strip()[:100] for f in fields(cls)}  # type: ignore[attr-defined]
+        # NUL cannot be stored or compared in PostgreSQL text: it is dropped, never sent to the database.
+        values = {f.name: (args.get(f.name) or "").replace("\x00", "").strip()[:100]  # type: ignore[attr-defined]
+                  for f in fields(cls) if f.name != "identity_search"}
         values["status"] = values["status"] or Status.review
         return cls(**values)
 
     def active(self) -> dict[str, str]:
         """The non-default filters, for links that keep them (pagination, next letter)."""
-        return {k: v for k, v in self.__dict__.items() if v and not (k == "status" and v == Status.review)}
+        return {k: v for k, v in self.__dict__.items()
+                if v and k != "identity_search" and not (k == "status" and v == Status.review)}
 
 
 def _parse_date(text: str) -> date | None:
@@ -57,8 +64,12 @@ def _latest_suggestion_has(column, value: str):  # noqa: ANN001, ANN202
     return exists().where(Suggestion.letter_id == Letter.id, column == value)
 
 
-def filtered(f: QueueFilters) -> Select:
-    """Letters matching the filters (no order): the queue and its count share it."""
+def filtered(f: QueueFilters, identity_search: bool | None = None) -> Select:
+    """Letters matching the filters (no order): the queue and its count share it.
+
+    Without `identity_search` (a role that sees identity numbers masked), a search containing a run of
+    digits looks only at external ids: in the text it would confirm the masked digits.
+    """
     query = select(Letter).where(Letter.status == f.status)
     for name, column in (("category", Suggestion.category), ("purpose", Suggestion.purpose),
                          ("department", Suggestion.department)):
@@ -90,8 +101,11 @@ def filtered(f: QueueFilters) -> Select:
         query = query.where(Letter.received_date <= end)
     if f.q:
         like = f"%{f.q.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Letter.text.like(like), Letter.ocr_text.like(like),
-                                Letter.petitioner_name.like(like), Letter.external_id.like(like)))
+        if (f.identity_search if identity_search is None else identity_search) or not is_identity_query(f.q):
+            query = query.where(or_(Letter.text.like(like), Letter.ocr_text.like(like),
+                                    Letter.petitioner_name.like(like), Letter.external_id.like(like)))
+        else:
+            query = query.where(Letter.external_id.like(like))
     return query
 
 
@@ -145,6 +159,22 @@ def neighbour(session: Session, letter: Letter, direction: int, filters: QueueFi
         found = session.scalar(select(Letter.id).where(Letter.status == Status.review, Letter.urgent == True)  # noqa: E712
                                .order_by(Letter.received_date.desc(), Letter.id.desc()).limit(1))
     return found
+
+
+def visible_neighbour(session: Session, letter: Letter, direction: int, filters: QueueFilters | None,
+                      can_see: Callable[[Letter], bool], limit: int = 200) -> int | None:
+    """Like `neighbour`, stepping over letters the user may not see: a link to a hidden letter, even
+    without its text, tells an accused unit that a report about them is waiting."""
+    current = letter
+    for _ in range(limit):
+        found = neighbour(session, current, direction, filters)
+        if found is None:
+            return None
+        candidate = session.get(Letter, found)
+        if can_see(candidate):
+            return found
+        current = candidate
+    return None
 
 
 def _filtered_neighbour(session: Session, letter: Letter, forward: bool, filters: QueueFilters,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from xinfang.core.privacy import mask_id_number, mask_phone
+from xinfang.core.privacy import mask_id_number, mask_identity_deep, mask_identity_text, mask_phone
 from xinfang.models import Letter
 
 EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
@@ -17,8 +17,10 @@ EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "tex
 HEADS = ("category", "subcategory", "purpose", "department")
 
 
-def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]:
-    """The export record; `mask_identity` masks 身份证号 and phone for roles that do not need them."""
+def letter_record(letter: Letter, mask_identity: bool = False, earlier_visible: bool = True) -> dict[str, Any]:
+    """The export record; `mask_identity` masks 身份证号 and phone for roles that do not need them (in the
+    fields and wherever they stand in the text); without `earlier_visible` (the user may not see the letter
+    this one repeats) nothing of the repeat link is given: not its number, passages or person."""
     suggestion = letter.suggestion
     suggestions = None
     if suggestion is not None:
@@ -33,9 +35,11 @@ def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]
         confirmed = {head: {"label": getattr(letter, head)} for head in ("category", "purpose", "department")}
     link = letter.repeat_link
     repeat_of = None
-    if link is not None and link.kind == "repeat" and link.confirmed is not False:
+    if link is not None and link.kind == "repeat" and link.confirmed is not False and earlier_visible:
         repeat_of = {"id": link.earlier_id, "external_id": link.earlier.external_id, "score": round(link.score, 4)}
-    repeat_extra = _repeat_extra(letter, mask_identity)
+    repeat_extra = (_repeat_extra(letter, mask_identity) if earlier_visible
+                    else {"reasons": None, "matter_group": None})
+    text = letter.text if letter.text is not None else letter.ocr_text
     return {
         "id": letter.id,
         "external_id": letter.external_id,
@@ -43,7 +47,7 @@ def letter_record(letter: Letter, mask_identity: bool = False) -> dict[str, Any]
         "status": letter.status,
         "failure": ({"stage": letter.failure_stage, "reason": letter.failure_reason}
                     if letter.failure_reason else None),
-        "text": letter.text if letter.text is not None else letter.ocr_text,
+        "text": mask_identity_text(text) if mask_identity else text,
         "fields": _fields(letter.fields or {}, mask_identity),
         "suggestions": suggestions,
         "confirmed": confirmed,
@@ -64,7 +68,7 @@ def _repeat_extra(letter: Letter, mask_identity: bool) -> dict[str, Any]:
 
     extra = export_fields(session, letter)
     if mask_identity and extra["reasons"]:
-        extra["reasons"] = {k: v for k, v in extra["reasons"].items() if k != "person"}
+        extra["reasons"] = mask_identity_deep({k: v for k, v in extra["reasons"].items() if k != "person"})
     return extra
 
 
@@ -72,7 +76,13 @@ def _fields(fields: dict[str, dict], mask_identity: bool) -> dict[str, dict]:
     out = {key: {k: v for k, v in value.items() if k in ("value", "confidence", "note")}
            for key, value in fields.items()}
     if mask_identity:
-        for key, masker in (("id_number", mask_id_number), ("phone", mask_phone)):
-            if key in out and isinstance(out[key].get("value"), str):
-                out[key] = {**out[key], "value": masker(out[key]["value"]), "note": ""}
+        maskers = {"id_number": mask_id_number, "phone": mask_phone}
+        for key, value in out.items():
+            raw = value.get("value")
+            if key in maskers and isinstance(raw, str):
+                out[key] = {**value, "value": maskers[key](raw), "note": ""}
+            else:
+                out[key] = {**value, "value": mask_identity_deep(raw),
+                            **({"note": mask_identity_text(value["note"])} if isinstance(value.get("note"), str)
+                               else {})}
     return out

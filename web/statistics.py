@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from xinfang.core.dates import period_date_problem
 from xinfang.core.deadlines import routing_deadline
 from xinfang.models import Letter, RepeatLink, Status, Suggestion
 
@@ -193,13 +194,21 @@ def as_json(stats: Stats) -> dict:
     }
 
 
+class PeriodError(ValueError):
+    """A period the statistics cannot be computed for; the message says why, in Chinese."""
+
+
 def parse_period(start: str | None, end: str | None, today: date | None = None) -> Period:
+    """The period asked for; a date that is not YYYY-MM-DD or lies outside the sane range is refused."""
     default = default_period(today)
-    try:
-        first = date.fromisoformat(start) if start else default.start
-        last = date.fromisoformat(end) if end else default.end
-    except ValueError:
-        return default
-    if last < first:
-        first, last = last, first
+    days = []
+    for name, text, fallback in (("start", start, default.start), ("end", end, default.end)):
+        try:
+            day = date.fromisoformat(text) if text else fallback
+        except ValueError:
+            raise PeriodError(f"{name} 应为 YYYY-MM-DD 格式的日期，而不是 {text[:40]!r}") from None
+        if (problem := period_date_problem(day)) is not None:
+            raise PeriodError(f"{name}：{problem}")
+        days.append(day)
+    first, last = sorted(days)
     return Period(first, min(last, first + timedelta(days=3660)))

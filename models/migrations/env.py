@@ -7,7 +7,7 @@ import xinfang.models  # noqa: F401  (registers every table on Base.metadata)
 from xinfang.models.base import Base
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
+url = config.get_main_option("sqlalchemy.url") or ""
 
 
 def run() -> None:

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinfang.core.config import Settings, load_settings
+from xinfang.core.errors import BadInputError
+from xinfang.core.spreadsheet import safe_cell
 from xinfang.models import Letter, Status
 from xinfang.models.db import session_scope, upgrade
 from xinfang.web.records import EXPORT_FIELDS, letter_record
@@ -51,13 +53,18 @@ def ingest(paths: tuple[Path, ...], wait: bool, received: object, form: str | No
     received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
     files = _files(paths)
     letter_ids: list[int] = []
-    new = duplicates = 0
+    new = duplicates = refused = 0
     for path in files:
-        with session_scope(settings.database_url) as session:
-            result = ingest_path(session, settings, path, received=received_date, form=form)
-            # A run stopped between storing a file and queueing it left letters in `received`: a rerun
-            # finds the file stored (duplicate) and queues those letters now, so nothing waits forever.
-            waiting = _unqueued(session, result.file_id)
+        try:
+            with session_scope(settings.database_url) as session:
+                result = ingest_path(session, settings, path, received=received_date, form=form)
+                # A run stopped between storing a file and queueing it left letters in `received`: a rerun
+                # finds the file stored (duplicate) and queues those letters now, so nothing waits forever.
+                waiting = _unqueued(session, result.file_id)
+        except BadInputError as exc:  # not a letter's file type, too large: the rest of the folder goes on
+            click.secho(f"refused {path}: {exc.message}", fg="yellow", err=True)
+            refused += 1
+            continue
         letter_ids.extend(result.letter_ids)
         if result.duplicate_of is not None:
             duplicates += 1
@@ -65,7 +72,8 @@ def ingest(paths: tuple[Path, ...], wait: bool, received: object, form: str | No
             new += 1
         for letter_id in waiting:
             enqueue_letter(settings, letter_id)
-    click.echo(f"{len(files)} files: {new} new, {duplicates} already stored; {len(letter_ids)} letters")
+    click.echo(f"{len(files)} files: {new} new, {duplicates} already stored, {refused} refused; "
+               f"{len(letter_ids)} letters")
     if wait and letter_ids:
         _wait(settings, letter_ids)
 
@@ -119,8 +127,8 @@ def export(fmt: str, out: Path | None, status: str | None) -> None:
             for letter in session.scalars(query):
                 item = letter_record(letter)
                 if writer:
-                    writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                                     for k, v in item.items()})
+                    writer.writerow({k: safe_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list)
+                                                  else v) for k, v in item.items()})
                 else:
                     stream.write(json.dumps(item, ensure_ascii=False) + "\n")
     finally:

@@ -41,7 +41,7 @@ def ensure_demo_users(settings: Settings) -> None:
                 session.add(account)
 
 
-def ensure_starter_model(settings: Settings) -> None:
+def ensure_starter_model(settings: Settings, size: int = STARTER_SIZE) -> None:
     """Train the starter model from generated letters unless a model is already promoted."""
     from xinfang.classifier.retrain import write_starter_corpus
     from xinfang.classifier.training import train_from_records
@@ -49,9 +49,9 @@ def ensure_starter_model(settings: Settings) -> None:
 
     if (settings.model_dir / "meta.json").exists():
         return
-    click.echo(f"training the starter classifier on {STARTER_SIZE} generated letters ...")
+    click.echo(f"training the starter classifier on {size} generated letters ...")
     started = time.perf_counter()
-    corpus = list(generate_letters(STARTER_SIZE, STARTER_SEED))
+    corpus = list(generate_letters(size, STARTER_SEED))
     metrics = train_from_records(corpus, settings.model_dir)
     write_starter_corpus(settings, corpus)
     click.echo(f"  done in {time.perf_counter() - started:.0f} s; held-out accuracy "
@@ -117,8 +117,17 @@ def ingest_samples(settings: Settings, count: int) -> int:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--letters", "letter_count", default=12, show_default=True, help="Sample letters to ingest.")
 @click.option("--no-serve", is_flag=True, help="Set everything up and ingest, then exit (for scripts).")
-def demo(host: str, port: int, letter_count: int, no_serve: bool) -> None:
+@click.option("--check", is_flag=True,
+              help="Run everything once in a throwaway directory (worker, web, sample letters), fetch the "
+                   "review queue over HTTP, stop; exit 0 if it all works.")
+@click.option("--timeout", default=900, show_default=True, type=int, help="Seconds the --check may take.")
+def demo(host: str, port: int, letter_count: int, no_serve: bool, check: bool, timeout: int) -> None:
     """Set up and run the whole desk on this machine with sample letters."""
+    if check:
+        from xinfang.commands.demo_check import run_check
+
+        run_check(timeout)
+        return
     settings = load_settings()
     processes: list[subprocess.Popen] = []
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,10 @@ def init() -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.originals_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
+    legacy = settings.data_dir / "models"  # before 0.2 the trained classifiers lived here
+    if legacy.is_dir() and not settings.models_root.exists():
+        legacy.rename(settings.models_root)
+        click.echo(f"moved trained classifiers: {legacy} -> {settings.models_root}")
     click.echo(f"database ready: {safe_url(settings.database_url)}")
     click.echo(f"data directory: {settings.data_dir}")
 

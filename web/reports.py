@@ -5,19 +5,23 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from werkzeug.wrappers import Response
 
+from xinfang.core.spreadsheet import safe_cell
 from xinfang.models import Role
 from xinfang.web.auth import role_required
 from xinfang.web.extensions import db, settings
-from xinfang.web.statistics import DIMENSIONS, Stats, compute, parse_period, summary_paragraph
+from xinfang.web.statistics import DIMENSIONS, PeriodError, Stats, compute, parse_period, summary_paragraph
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
 
 def current_stats() -> Stats:
-    period = parse_period(request.args.get("start"), request.args.get("end"))
+    try:
+        period = parse_period(request.args.get("start"), request.args.get("end"))
+    except PeriodError as exc:
+        abort(400, description=str(exc))
     return compute(db(), period, settings().day_counting, settings().routing_days)
 
 
@@ -58,7 +62,7 @@ def export_xlsx() -> Response:
     for title, rows in _sheet_rows(stats):
         sheet = book.create_sheet(title[:31].replace("/", "-").replace("（", "(").replace("）", ")"))
         for row in rows:
-            sheet.append(row)
+            sheet.append([safe_cell(value) for value in row])
         sheet.column_dimensions["A"].width = 24
         sheet.column_dimensions["B"].width = 16 if title != "总览" else 60
         if title != "总览":
@@ -82,7 +86,7 @@ def export_csv() -> Response:
     writer = csv.writer(out)
     for title, rows in _sheet_rows(stats):
         writer.writerow([f"# {title}"])
-        writer.writerows(rows)
+        writer.writerows([[safe_cell(value) for value in row] for row in rows])
         writer.writerow([])
     data = io.BytesIO(("\ufeff" + out.getvalue()).encode("utf-8"))  # BOM: Excel opens UTF-8 CSV correctly
     name = f"xinfang-stats-{stats.period.start}-{stats.period.end}.csv"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from xinfang.core.privacy import mask_identity_deep, mask_identity_text
 from xinfang.models import Letter
 
 LOW_LINE = 0.6
@@ -62,8 +63,14 @@ def _span(value: dict) -> tuple[int, int] | None:
     return None
 
 
-def text_segments(letter: Letter) -> list[Segment]:
-    """Letter.text cut at field spans; overlapping spans keep the first one."""
+def text_segments(letter: Letter, masked: bool = False) -> list[Segment]:
+    """Letter.text cut at field spans; overlapping spans keep the first one. `masked`: identity numbers
+    and phones masked in every segment (the spans index the unmasked text, so masking comes last)."""
+    segments = _text_segments(letter)
+    return [Segment(mask_identity_text(s.text) or "", s.field) for s in segments] if masked else segments
+
+
+def _text_segments(letter: Letter) -> list[Segment]:
     text = letter.text or letter.ocr_text or ""
     spans = sorted((s, key) for key, value in (letter.fields or {}).items() if (s := _span(value)))
     out, pos = [], 0
@@ -98,11 +105,12 @@ def field_rows(letter: Letter, shown: Any) -> list[FieldRow]:
     return rows
 
 
-def ocr_pages(letter: Letter) -> list[dict]:
-    """Per page: lines with a `low` flag and the page's mean confidence."""
+def ocr_pages(letter: Letter, masked: bool = False) -> list[dict]:
+    """Per page: lines with a `low` flag and the page's mean confidence (`masked`: numbers masked)."""
     pages = []
+    shown = mask_identity_text if masked else (lambda text: text)
     for page in letter.ocr_pages or []:
-        lines = [{"text": line.get("text", ""), "confidence": float(line.get("confidence") or 0),
+        lines = [{"text": shown(line.get("text", "")), "confidence": float(line.get("confidence") or 0),
                   "low": float(line.get("confidence") or 0) < LOW_LINE, "box": line.get("box")}
                  for line in page.get("lines", [])]
         chars = sum(len(x["text"]) for x in lines)
@@ -165,18 +173,25 @@ def marked(text: str, passages: list[str]) -> list[Segment]:
     return out
 
 
-def repeat_view(letter: Letter, earlier_visible: bool) -> dict | None:
+def repeat_view(letter: Letter, masked: bool = False) -> dict | None:
+    """The side-by-side comparison; call it only when the user may see the earlier letter (the caller
+    checks), since it shows the earlier letter's text. `masked`: numbers masked on both sides."""
     link = letter.repeat_link
     if link is None:
         return None
     pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
     mine = letter.text or letter.ocr_text or ""
-    theirs = (link.earlier.text or link.earlier.ocr_text or "") if earlier_visible else ""
+    theirs = link.earlier.text or link.earlier.ocr_text or ""
     from sqlalchemy.orm import object_session
 
     from xinfang.matching.service import export_fields
 
     session = object_session(letter)
     group = export_fields(session, letter)["matter_group"] if session is not None else None
-    return {"link": link, "pairs": pairs, "visible": earlier_visible, "group": group,
+    view = {"link": link, "pairs": pairs, "visible": True, "group": group,
             "mine": marked(mine, [p[0] for p in pairs]), "theirs": marked(theirs, [p[1] for p in pairs])}
+    if masked:
+        view["pairs"] = mask_identity_deep(pairs)
+        for side in ("mine", "theirs"):
+            view[side] = [Segment(mask_identity_text(s.text) or "", s.field) for s in view[side]]
+    return view
