@@ -121,8 +121,7 @@ def anchors(text: str, remove: list[str] | None = None) -> list[str]:
     found = _named(body)
     found += [re.sub(r"\s", "", m.group(0)) for m in _CODE.finditer(body)]
     found += [m.group(1) for m in _ROLE_NAME.finditer(body)]
-    seen: set[str] = set()
-    return [a for a in found if not (a in seen or seen.add(a))][:40]
+    return list(dict.fromkeys(found))[:40]
 
 
 def key_anchors(found: list[str], limit: int = 6) -> list[str]:
