@@ -79,7 +79,7 @@ def _named(text: str) -> list[str]:
             core, i = core[cut.end():], i + cut.end()
             cut = _ADMIN.search(core)
         core = _trim(core)
-        if len(core) < 2:
+        if len(core) < 2 or _common_start(core):
             continue
         whole = core + match.group(0)
         if whole in _GENERIC or core in _GENERIC:
@@ -97,6 +97,18 @@ def _trim(core: str) -> str:
     return "".join(tokens)
 
 
+def _common_start(core: str) -> bool:
+    """The name still starts with an ordinary word (时候|村, 非法|采|矿, 起进|厂): not a name at all."""
+    first = jieba.lcut(core, HMM=False)[0]
+    return len(first) > 1 and idf(first) < COMMON_IDF
+
+
+# Common surnames: a person named with a role (包工头耿二虎) starts with one (老板在外地… does not).
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+                "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季")
+
+
 def _leading_filler(tokens: list[str]) -> bool:
     """A common word, a function character, or a stray character before a common word (婆|名下|滨河)."""
     first = tokens[0]
@@ -106,7 +118,7 @@ def _leading_filler(tokens: list[str]) -> bool:
 
 
 COMMON_IDF = 9.0
-_LEAD_CHARS = set("地在的了是把被给向从于对和与及将说找到去来得着过他她它这那其该")
+_LEAD_CHARS = set("地在的了是把被给向从于对和与及将说找到去来得着过他她它这那其该年月日号起")
 
 
 def anchors(text: str, remove: list[str] | None = None) -> list[str]:
@@ -120,7 +132,7 @@ def anchors(text: str, remove: list[str] | None = None) -> list[str]:
             body = body.replace(value, " ")
     found = _named(body)
     found += [re.sub(r"\s", "", m.group(0)) for m in _CODE.finditer(body)]
-    found += [m.group(1) for m in _ROLE_NAME.finditer(body)]
+    found += [m.group(1) for m in _ROLE_NAME.finditer(body) if m.group(1)[0] in _SURNAMES]
     return list(dict.fromkeys(found))[:40]
 
 
