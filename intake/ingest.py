@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from xinfang.core.config import Settings
 from xinfang.core.dates import received_date_problem
 from xinfang.core.display import safe_display_name
-from xinfang.core.errors import UnsupportedTypeError
+from xinfang.core.errors import EmptyFileError, UnsupportedTypeError
 from xinfang.intake.filetypes import IMAGE_TYPES, JSONL, PDF, TEXT, decode_text, sniff
 from xinfang.intake.storage import OriginalStore
 from xinfang.models import Letter, Status, StoredFile, record
@@ -56,9 +56,12 @@ def ingest_stream(session: Session, settings: Settings, stream: BinaryIO, origin
     if existing is not None:
         return existing
     media_type = sniff(blob.head)
-    if media_type not in READABLE:
+    if blob.size == 0 or media_type not in READABLE:
         if blob.created:
             blob.path.unlink(missing_ok=True)  # refused: nothing of it is kept, the clerk still has the file
+        if blob.size == 0:
+            raise EmptyFileError(f"“{safe_display_name(original_name, 100)}”是空文件（0 字节），未登记。"
+                                 "请重新扫描或重新复制该文件后上传。")
         raise UnsupportedTypeError(
             f"“{safe_display_name(original_name, 100)}”不是图片、PDF 或文本文件（文件开头不像任何一种），未登记。"
             "请上传扫描件（JPEG、PNG、TIFF、PDF）、TXT 或网上信访 JSON 行文件；Word、压缩包等请先另存为 PDF。")

@@ -13,6 +13,8 @@ from rq import Queue, Retry, get_current_job
 from xinfang.classifier.retrain import retrain
 from xinfang.core.config import Settings, load_settings
 from xinfang.core.errors import ServiceUnavailableError
+from xinfang.intake import locks
+from xinfang.intake.corrections import rerun_text
 
 SCHEDULED_RETRAIN_JOB_ID = "xinfang-retrain-scheduled"
 
@@ -102,4 +104,29 @@ def schedule_retrain(settings: Settings, delay: timedelta) -> str:
     """Queue the next scheduled run (one at a time: a fixed job id replaces an earlier schedule)."""
     job = get_queue(settings).enqueue_in(delay, retrain_job, True, job_id=SCHEDULED_RETRAIN_JOB_ID,
                                          job_timeout=3600, description="scheduled classifier retrain")
+    return job.id
+
+
+def rerun_text_job(letter_id: int) -> dict:
+    """rq entry point: fields, routing and repeat check again on a letter's corrected text (under the
+    letter's lock, so it never overlaps the letter's own pipeline job)."""
+    settings = load_settings()
+    job = get_current_job()
+    owner = job.id if job else f"direct-rerun-{letter_id}"
+    with locks.held(redis_connection(settings.redis_url), settings.queue_name, letter_id, owner) as mine:
+        if not mine:
+            raise RuntimeError(f"letter {letter_id} is being processed; the re-run is retried")
+        return rerun_text(settings, letter_id)
+
+
+def enqueue_rerun(settings: Settings, letter_id: int) -> str:
+    """Queue the re-run after a text correction; Redis down is the user's ServiceUnavailableError."""
+    try:
+        job = get_queue(settings).enqueue(
+            rerun_text_job, letter_id, job_timeout=settings.job_timeout, retry=Retry(max=3, interval=[5, 30, 60]),
+            result_ttl=86400, failure_ttl=30 * 86400, description=f"re-run letter {letter_id} on corrected text")
+    except RedisConnectionError as exc:
+        raise ServiceUnavailableError(
+            f"Cannot reach Redis at {settings.redis_url}: {exc}. The correction is saved; save it again once "
+            "Redis runs to recompute the suggestions.") from exc
     return job.id

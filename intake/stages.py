@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinfang.core.config import Settings
 from xinfang.core.errors import EmptyFileError, ModelError
 from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
+from xinfang.intake.ocr.layout import is_line_image
 from xinfang.intake.pages import Page, PageLimits, iter_pages
 from xinfang.models import Letter, RepeatLink, Status, Suggestion, record
 
@@ -40,12 +41,16 @@ def read_pages(settings: Settings, letter: Letter) -> list[OcrPage]:
 
 
 def read_page(page: Page, engine: OcrEngine) -> OcrPage:
-    """A PDF's real text layer as it is; a blank sheet without OCR; anything else preprocessed and OCR'd."""
+    """A PDF's real text layer as it is; a blank sheet without OCR; a one-line image as it is (page clean-up
+    blows a line crop up to page size and tilts it, which made real handwritten lines read far worse);
+    anything else preprocessed and OCR'd."""
     from xinfang.intake.preprocess import is_blank, preprocess
 
     if page.text_layer is not None:
         lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines() if text.strip()]
         return OcrPage(page.index, "pdf-text", 0, 0, lines)
+    if is_line_image(page.image):  # before the blank check too: its median filter erases a small line's strokes
+        return engine.read(page.image, page.index)
     if is_blank(page.image):  # before preprocessing: a separator sheet costs neither that nor OCR
         return OcrPage(page.index, "blank", page.image.width, page.image.height, [],
                        notes=["空白页（分隔页或无内容）"])
@@ -100,7 +105,8 @@ def extract(settings: Settings, letter: Letter) -> None:
     from xinfang.intake.fields import extract_fields
     from xinfang.intake.normalize import normalize_text
 
-    letter.text = normalize_text(letter.ocr_text or "")
+    # A text people corrected (intake/corrections.py) wins over the OCR, which stays as it was read.
+    letter.text = normalize_text(letter.corrected_text or letter.ocr_text or "")
     fields = extract_fields(letter.text, _places(str(places_path(settings))))
     letter.fields = fields
     letter.id_number = _value(fields, "id_number")

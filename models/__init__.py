@@ -2,6 +2,7 @@
 
 from xinfang.models.audit import AuditEvent, record
 from xinfang.models.base import Base
+from xinfang.models.corrections import TextCorrection
 from xinfang.models.files import StoredFile
 from xinfang.models.letters import Letter, Status
 from xinfang.models.logins import LoginThrottle
@@ -18,4 +19,4 @@ from xinfang.models.suggestions import Suggestion
 from xinfang.models.users import Role, User
 
 __all__ = ["AuditEvent", "Base", "Letter", "LoginThrottle", "RepeatLink", "Review", "Role", "Status", "StoredFile",
-           "Suggestion", "User", "record"]
+           "Suggestion", "TextCorrection", "User", "record"]

@@ -58,6 +58,10 @@ class Letter(Base):
     text: Mapped[str | None] = mapped_column(Text, default=None)       # normalised
     ocr_pages: Mapped[JSONList | None] = mapped_column(default=None)       # per page: lines, boxes, confidence
     ocr_engine: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The text as people corrected it (line corrections applied, or typed by hand); fields, routing and the
+    # repeat check read this when set. The OCR above is never overwritten (models/corrections.py).
+    corrected_text: Mapped[str | None] = mapped_column(Text, default=None)
+    transcribed_by_hand: Mapped[bool] = mapped_column(default=False)  # 手工录入: the scan could not be read
     fields: Mapped[JSONDict | None] = mapped_column(default=None)
     # Searchable copies of the identity fields, for repeat look-ups.
     id_number: Mapped[str | None] = mapped_column(String(18), default=None)

@@ -38,6 +38,8 @@ class User(Base):
         if len(password) < 8:
             raise ValueError("password must have at least 8 characters")
         self.password_hash = generate_password_hash(password)
+        # A new password (changed by the user, reset by an admin or the CLI) ends every existing session.
+        self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -112,7 +112,9 @@ def test_a_scanned_letter_goes_from_upload_to_confirmed(stack):
     assert f'/letters/{later.id}"' not in reviewer.get("/review").get_data(as_text=True)
 
 
-def test_corrupt_and_empty_files_fail_with_a_reason_and_are_kept(stack, tmp_path):
+def test_corrupt_and_empty_files_fail_with_a_reason(stack, tmp_path):
+    """An empty file is refused at upload, saying so; a damaged scan is kept and fails in the pipeline with
+    the reason, and no retry is offered (the file itself is the cause)."""
     settings, app, worker = stack
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
@@ -120,8 +122,10 @@ def test_corrupt_and_empty_files_fail_with_a_reason_and_are_kept(stack, tmp_path
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"broken" * 10)
     client = app.test_client()
     login(client, "clerk1")
-    upload(client, empty, corrupt)
-    for path, words in ((empty, "空"), (corrupt, "损坏")):
+    response = upload(client, empty, corrupt)
+    assert "是空文件" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert letter_of(settings, empty.name) is None
+    for path, words in ((corrupt, "损坏"),):
         letter = wait_for(lambda p=path: (x := letter_of(settings, p.name)) is not None
                           and x.status == Status.failed and x, timeout=120, message=f"{path.name} to fail")
         assert words in letter.failure_reason, letter.failure_reason
@@ -130,4 +134,4 @@ def test_corrupt_and_empty_files_fail_with_a_reason_and_are_kept(stack, tmp_path
             stored = session.get(Letter, letter.id).file
             assert (settings.data_dir / stored.storage_path).read_bytes() == path.read_bytes()
         page = client.get(f"/letters/{letter.id}").get_data(as_text=True)
-        assert letter.failure_reason in page and "重试" in page
+        assert letter.failure_reason in page and f"/letters/{letter.id}/retry" not in page

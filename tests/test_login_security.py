@@ -131,3 +131,12 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(app,
         user = s.scalar(select(User).where(User.username == "rev"))
         assert s.scalar(select(AuditEvent).where(AuditEvent.action == "password_changed",
                                                  AuditEvent.user_id == user.id)) is not None
+
+
+def test_a_password_reset_by_an_admin_ends_the_users_sessions(app, db_settings):
+    client = app.test_client()
+    login(client, "rev")
+    assert client.get("/review").status_code == 200
+    with session_scope(db_settings.database_url) as s:  # as `xinfang user add rev` (reset) does
+        s.scalar(select(User).where(User.username == "rev")).set_password("reset by admin 3")
+    assert client.get("/review").status_code == 302

@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import api, auth, batch, clerk, reports, review
+    from xinfang.web import api, auth, batch, clerk, correction, reports, review
     from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(api.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(batch.bp)
+    app.register_blueprint(correction.bp)
     csrf.exempt(api.bp)
 
     from xinfang.web.filters import register_filters

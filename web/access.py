@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, and_, exists, or_
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from xinfang.core.privacy import (
     REPORT_PURPOSE,
@@ -85,15 +85,16 @@ def earlier_visible(letter: Letter) -> bool:
 def hidden_count(session: Session, query: Select, cap: int = 5000) -> int:
     """How many letters of `query` the current user may not see, so counts never include them.
 
-    Only reports (揭发控告, confirmed or suggested) can be hidden; they are few, so they are read and
-    checked one by one with the same rule as the pages.
+    Only reports (揭发控告, confirmed or suggested) that name an accused party can be hidden; the
+    database narrows to those, and they are checked one by one with the same rule as the pages.
     """
     if not current_user.unit or current_user.role == "admin":
         return 0
     suggested_report = exists().where(Suggestion.letter_id == Letter.id, Suggestion.purpose == REPORT_PURPOSE)
-    reports = query.where(or_(Letter.purpose == REPORT_PURPOSE, and_(Letter.purpose.is_(None), suggested_report)))
-    rows = session.scalars(reports.options(selectinload(Letter.suggestions), defer(Letter.ocr_pages),
-                                           defer(Letter.ocr_text), defer(Letter.text)).limit(cap))
+    reports = query.where(or_(Letter.purpose == REPORT_PURPOSE, and_(Letter.purpose.is_(None), suggested_report)),
+                          Letter.fields["accused"].as_string().is_not(None))
+    rows = session.scalars(reports.options(selectinload(Letter.suggestions),
+                                           load_only(Letter.id, Letter.purpose, Letter.fields)).limit(cap))
     return sum(1 for letter in rows if not can_view(current_user, letter))
 
 

@@ -136,8 +136,7 @@ def password() -> str | Response:
             db().commit()
             flash("当前密码不正确。", "error")
             return render_template("password.html", form=form)
-        user.set_password(form.new.data)
-        user.session_version = (user.session_version or 0) + 1  # other sessions of this user end
+        user.set_password(form.new.data)  # raises the session version: other sessions of this user end
         record(db(), "password_changed", user_id=user.id)
         db().commit()
         login_user(user)  # this session goes on with the new version

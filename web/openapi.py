@@ -37,7 +37,8 @@ def spec() -> dict[str, Any]:
         "info": {"title": "xinfang letter desk API", "version": "1",
                  "description": "信访件登记与分流. Authenticate with `Authorization: Bearer <token>` "
                                 "(`xinfang token create USERNAME`). Identity numbers and phones are masked for "
-                                "roles that do not need them; letters hidden from a user answer 404."},
+                                "roles that do not need them; letters hidden from a user answer 404. Every error "
+                                "answers JSON {error, message}; an expired token answers 401."},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                                 "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
@@ -99,7 +100,8 @@ def spec() -> dict[str, Any]:
                     "letter_id": {"type": "integer"}, "status": {"type": "string"},
                     "action": {"type": "string", "enum": ["confirm", "correct"]},
                     "before": {"type": "object"}, "after": {"type": "object"}}}),
-                    "400": _json(_ref("Error")), "409": _json(_ref("Error"), "不在待审队列"), **ERRORS}}},
+                    "400": _json(_ref("Error"), "请求体不是对象，或分类、目的、责任单位不在本单位的列表中"),
+                    "409": _json(_ref("Error"), "不在待审队列，或已由他人确认（already_handled）"), **ERRORS}}},
             "/api/letters/{letter_id}/rescan": {"post": {
                 "summary": "Send back for rescanning (reviewer)", "parameters": [LETTER_ID],
                 "requestBody": {"content": {"application/json": {"schema": {
@@ -107,7 +109,8 @@ def spec() -> dict[str, Any]:
                 "responses": {"200": _json({"type": "object"}), "409": _json(_ref("Error")), **ERRORS}}},
             "/api/letters/{letter_id}/retry": {"post": {
                 "summary": "Queue a failed letter again (clerk, reviewer)", "parameters": [LETTER_ID],
-                "responses": {"200": _json({"type": "object"}), "409": _json(_ref("Error")),
+                "responses": {"200": _json({"type": "object"}),
+                              "409": _json(_ref("Error"), "不是失败的信件，或失败原因在文件本身（not_retryable）"),
                               "503": _json(_ref("Error")), **ERRORS}}},
             "/api/queue": {"get": {
                 "summary": "The review queue: urgent first, then by routing deadline (reviewer, supervisor)",
@@ -122,7 +125,8 @@ def spec() -> dict[str, Any]:
                     "minutes_left": {"type": ["number", "null"]}}}), **ERRORS}}},
             "/api/stats": {"get": {
                 "summary": "Statistics for a period (supervisor), with the report paragraph",
-                "parameters": DATE_RANGE, "responses": {"200": _json({"type": "object", "properties": {
+                "parameters": DATE_RANGE, "responses": {"400": _json(_ref("Error"), "日期格式不对或超出范围"),
+                                                        "200": _json({"type": "object", "properties": {
                     "total": {"type": "integer"}, "tables": {"type": "object"}, "collective": {"type": "object"},
                     "repeats": {"type": "object"}, "routing": {"type": "object"}, "last_year": {"type": "object"},
                     "summary": {"type": "string"}}}), **ERRORS}}},

@@ -13,14 +13,18 @@ from xinfang.core.privacy import mask_id_number, mask_identity_deep, mask_identi
 from xinfang.models import Letter
 
 EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
-                 "confirmed", "repeat_of", "reasons", "matter_group")
+                 "confirmed", "repeat_of", "reasons", "matter_group", "ocr_text", "text_corrected",
+                 "transcribed_by_hand")
 HEADS = ("category", "subcategory", "purpose", "department")
 
 
 def letter_record(letter: Letter, mask_identity: bool = False, earlier_visible: bool = True) -> dict[str, Any]:
     """The export record; `mask_identity` masks 身份证号 and phone for roles that do not need them (in the
     fields and wherever they stand in the text); without `earlier_visible` (the user may not see the letter
-    this one repeats) nothing of the repeat link is given: not its number, passages or person."""
+    this one repeats) nothing of the repeat link is given: not its number, passages or person.
+
+    `text` is the letter's text as people corrected it when they did (`text_corrected`), `ocr_text` the text
+    as the engine read it, kept for comparison; both are masked alike."""
     suggestion = letter.suggestion
     suggestions = None
     if suggestion is not None:
@@ -48,6 +52,9 @@ def letter_record(letter: Letter, mask_identity: bool = False, earlier_visible: 
         "failure": ({"stage": letter.failure_stage, "reason": letter.failure_reason}
                     if letter.failure_reason else None),
         "text": mask_identity_text(text) if mask_identity else text,
+        "ocr_text": mask_identity_text(letter.ocr_text) if mask_identity else letter.ocr_text,
+        "text_corrected": letter.corrected_text is not None,
+        "transcribed_by_hand": bool(letter.transcribed_by_hand),
         "fields": _fields(letter.fields or {}, mask_identity),
         "suggestions": suggestions,
         "confirmed": confirmed,

@@ -33,12 +33,14 @@ def _register() -> None:
                     data.reindex, demo.demo):
         main.add_command(command)
     from xinfang.commands.model import evaluate_command, model_group, train_command
+    from xinfang.commands.ocr import ocr_group
     from xinfang.commands.samples import samples_group
 
     main.add_command(train_command, "train")
     main.add_command(evaluate_command, "evaluate")
     main.add_command(model_group, "model")
     main.add_command(samples_group, "samples")
+    main.add_command(ocr_group, "ocr")
     from xinfang.web.tokens import token_command
 
     main.add_command(token_command, "token")

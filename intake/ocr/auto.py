@@ -12,6 +12,9 @@ times more) for 30% less CPU, and falling back below 0.90 sends most pages to Ra
 OSD is only paid for on unsure pages: upright sample pages read with confidence >= 0.93, while RapidOCR
 (without its per-line orientation classifier) finds no text at all on an upside-down or sideways page.
 A `second` engine, if given, reads pages that are still unsure after that; none is used by default.
+
+A line image (a crop of one line, intake/ocr/layout.py) gets no orientation check: handwriting reads below
+0.90 as a rule, OSD cannot judge one line, and on the real handwritten lines it only cost time.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from PIL import Image
 
 from xinfang.core.errors import MissingDependencyError
 from xinfang.intake.ocr.base import OcrEngine, OcrPage
+from xinfang.intake.ocr.layout import is_line_image
 from xinfang.intake.preprocess import detect_rotation
 
 # Character-weighted mean confidence below which a page is checked for orientation (and read by `second`).
@@ -37,18 +41,20 @@ def _evidence(page: OcrPage) -> float:
 class AutoEngine:
     name = "auto"
 
-    def __init__(self, first: OcrEngine, second: OcrEngine | None = None, threshold: float = UNSURE) -> None:
+    def __init__(self, first: OcrEngine, second: OcrEngine | None = None, threshold: float = UNSURE,
+                 lines: bool = True) -> None:
         if shutil.which("tesseract") is None:  # the orientation check is tesseract's
             raise MissingDependencyError(
                 "找不到 tesseract 程序。请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim。")
         self.first = first
         self.second = second
         self.threshold = threshold
+        self.lines = lines
 
     def read(self, image: Image.Image, index: int = 0) -> OcrPage:
         started = time.perf_counter()
         page = self.first.read(image, index)
-        if not self._confident(page):
+        if not (self.lines and is_line_image(image)) and not self._confident(page):
             page = self._retry(image, index, page)
         page.seconds = round(time.perf_counter() - started, 3)
         return page
