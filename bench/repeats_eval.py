@@ -1,5 +1,8 @@
 """Measure repeat detection on generated letters with ground truth (samples.generate).
 
+    .venv/bin/python -m bench.repeats_eval --count 1000 --seed 11
+    .venv/bin/python -m bench.repeats_eval --count 2000 --seed 23
+
 Letters go through the same calls as the pipeline (find_repeats, RepeatLink, index_letter) in date
 order, on a real database. Without OCR, the fields come from `intake.fields.extract_fields` when it
 exists, else from the truth *as written* (the 身份证号 with its spaces, full-width digits or slip).
@@ -7,12 +10,18 @@ exists, else from the truth *as written* (the 身份证号 with its spaces, full
 
 from __future__ import annotations
 
+import argparse
+import json
+import tempfile
 from collections import Counter
 from datetime import date
 from itertools import combinations
+from pathlib import Path
 
 from sqlalchemy import select
 
+from xinfang.intake.fields import Places, extract_fields
+from xinfang.matching.features import gazetteer
 from xinfang.matching.service import find_repeats, index_letter
 from xinfang.models import Letter, RepeatLink, Status
 from xinfang.models.db import session_scope, upgrade
@@ -37,15 +46,11 @@ def truth_fields(record: dict) -> dict:
     return out
 
 
-def extracted_fields(record: dict) -> tuple[dict, str]:
-    try:
-        from xinfang.intake.fields import extract_fields
-        from xinfang.intake.fields.places import Places
-    except ImportError:
-        return truth_fields(record), "truth"
-    from xinfang.matching.features import PLACES
+SAMPLE_PLACES = Path(__file__).resolve().parents[1] / "samples" / "places.json"  # the generated letters' county
 
-    return extract_fields(record["text"], Places.from_file(PLACES)), "extractor"
+
+def extracted_fields(record: dict) -> tuple[dict, str]:
+    return extract_fields(record["text"], Places.from_file(SAMPLE_PLACES)), "extractor"
 
 
 def _getter(fields: dict):  # noqa: ANN202
@@ -57,6 +62,7 @@ def run(records: list[dict], url: str, use_extractor: bool = True) -> tuple[dict
     upgrade(url)
     ids: dict[str, int] = {}
     source = "truth"
+    places = gazetteer(str(SAMPLE_PLACES))
     for record in sorted(records, key=lambda r: (r["received"], r["id"])):
         fields, source = extracted_fields(record) if use_extractor else (truth_fields(record), "truth")
         value = _getter(fields)
@@ -69,9 +75,9 @@ def run(records: list[dict], url: str, use_extractor: bool = True) -> tuple[dict
                             petitioner_name=str(value("name"))[:50] if value("name") else None)
             session.add(letter)
             session.flush()
-            for decision in find_repeats(session, letter):
+            for decision in find_repeats(session, letter, places=places):
                 session.add(RepeatLink(letter_id=letter.id, **decision.to_link()))
-            index_letter(session, letter)
+            index_letter(session, letter, places=places)
             ids[record["id"]] = letter.id
     return ids, source
 
@@ -152,3 +158,26 @@ def teddy_records(path: str) -> list[dict]:
                 "cosigners": [], "accused": None, "anonymous": False, "received": stamp.date().isoformat(),
                 "user": row["user"], "label": row["label"]})
     return records
+
+
+def main() -> None:
+    from xinfang.samples.generate import generate_letters
+
+    parser = argparse.ArgumentParser(description="repeat detection on generated letters (SQLite)")
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--truth-fields", action="store_true", help="fields from the truth, not the extractor")
+    args = parser.parse_args()
+    records = generate_letters(args.count, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/eval.db"
+        ids, source = run(records, url, use_extractor=not args.truth_fields)
+        result = score(records, ids, url)
+    errors = Counter(e["kind"] for e in result.pop("errors"))
+    print(json.dumps({"seed": args.seed, "fields": source, **{k: round(v, 3) if isinstance(v, float) else v
+                                                              for k, v in result.items()},
+                      "errors": dict(errors)}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

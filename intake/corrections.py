@@ -177,7 +177,7 @@ def rerun_text(settings: Settings, letter_id: int) -> dict:
         session.flush()
         if not judged:
             store.remove_letter(session, letter.id)  # found afresh: the corrected identity may be another person
-            detect_repeats(session, letter)
+            detect_repeats(session, letter, settings)
         session.flush()
         session.refresh(letter)
         after = _snapshot(letter)

@@ -22,6 +22,7 @@ from xinfang.intake.stages import (
     classify_letter,
     extract,
     find_letter_repeats,
+    office_gazetteer,
     read_pages,
     split_pages,
     write_repeats,
@@ -116,7 +117,7 @@ def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: S
         _compute(session, settings, letter, tracker)
     with tracker.stage("repeats"):
         with session.no_autoflush:
-            found = find_letter_repeats(session, letter)
+            found = find_letter_repeats(session, letter, office_gazetteer(settings))
             if not _still_ours(session, letter.id, job_id):
                 session.rollback()
                 return False

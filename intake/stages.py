@@ -18,7 +18,7 @@ from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
 from xinfang.intake.ocr.layout import is_line_image
 from xinfang.intake.page_images import has_view, store_view
 from xinfang.intake.pages import Page, PageLimits, iter_pages
-from xinfang.matching.features import Features, compute
+from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute, gazetteer
 from xinfang.matching.score import Decision
 from xinfang.matching.service import features_of, find_repeats, index_letter
 from xinfang.models import Letter, RepeatLink, Status, Suggestion, record
@@ -257,13 +257,20 @@ class Repeats:
     view: MatchView
     features: Features
     decisions: list[Decision]
+    places: Gazetteer
 
 
-def find_letter_repeats(session: Session, letter: Letter) -> Repeats:
+def office_gazetteer(settings: Settings) -> Gazetteer:
+    """The office's own places for matching (never the sample county: a place is evidence only at home)."""
+    own = settings.data_dir / "places.json"
+    return gazetteer(str(own) if own.exists() else None)
+
+
+def find_letter_repeats(session: Session, letter: Letter, places: Gazetteer = NO_PLACES) -> Repeats:
     """Read-only: the letter's earlier filings. Run without autoflush, so no write transaction is open."""
     view = MatchView.of(letter)
-    feats = features_of(view)  # type: ignore[arg-type]
-    return Repeats(view, feats, find_repeats(session, view, feats))  # type: ignore[arg-type]
+    feats = features_of(view, places)  # type: ignore[arg-type]
+    return Repeats(view, feats, find_repeats(session, view, feats, places=places), places)  # type: ignore[arg-type]
 
 
 def write_repeats(session: Session, letter: Letter, found: Repeats) -> None:
@@ -274,12 +281,13 @@ def write_repeats(session: Session, letter: Letter, found: Repeats) -> None:
         record(session, "repeat_found", letter_id=letter.id, earlier_id=link.earlier_id, kind=link.kind,
                score=link.score)
     session.flush()
-    index_letter(session, found.view, found.features)  # type: ignore[arg-type]
+    index_letter(session, found.view, found.features, places=found.places)  # type: ignore[arg-type]
 
 
-def detect_repeats(session: Session, letter: Letter) -> None:
+def detect_repeats(session: Session, letter: Letter, settings: Settings | None = None) -> None:
     """Find and write in one go (a text correction, inside its own transaction)."""
-    write_repeats(session, letter, find_letter_repeats(session, letter))
+    places = office_gazetteer(settings) if settings is not None else NO_PLACES
+    write_repeats(session, letter, find_letter_repeats(session, letter, places))
 
 
 def sample_features(text: str, fields: dict) -> Features:

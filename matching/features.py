@@ -11,37 +11,45 @@ from pathlib import Path
 
 import numpy as np
 
+from xinfang.matching import matter
 from xinfang.matching.identity import Identity, letter_identity, normalize_place
+from xinfang.matching.matter import MAX_CHARS
 from xinfang.matching.text import Entities, band_keys, clean_text, entities, signature
 
-PLACES = Path(__file__).resolve().parents[1] / "samples" / "places.json"
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The office's own townships and villages (its places.json), without suffix (柳林镇 -> 柳林).
+
+    Given by the caller (the pipeline reads the office's file from the data directory): a place name is
+    only evidence in the county it belongs to, so matching never falls back to the sample county.
+    """
+
+    places: tuple[str, ...] = ()
+    villages: frozenset[str] = frozenset()
+
+
+NO_PLACES = Gazetteer()
 
 
 @lru_cache(maxsize=4)
-def known_places(path: str = str(PLACES)) -> tuple[str, ...]:
-    """Township and village names of the county without suffix (柳林镇 -> 柳林, 大王庄村 -> 大王庄)."""
+def gazetteer(path: str | None) -> Gazetteer:
+    """Load a places.json (townships with villages); an absent or unreadable file gives no places."""
+    if not path:
+        return NO_PLACES
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ()
+        return NO_PLACES
     names: list[str] = []
     for township in data.get("townships", []):
         names.append(township.get("name", ""))
         names.extend(township.get("villages", []))
     found = {normalize_place(n) for n in names if n}
-    return tuple(sorted((p for p in found if p and len(p) >= 2), key=len, reverse=True))
-
-
-@lru_cache(maxsize=4)
-def known_villages(path: str = str(PLACES)) -> frozenset[str]:
-    """Village and community names only: a township is too wide to say two letters share a matter."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return frozenset()
-    names = {normalize_place(v) for t in data.get("townships", []) for v in t.get("villages", [])}
+    places = tuple(sorted((p for p in found if p and len(p) >= 2), key=len, reverse=True))
+    villages = {normalize_place(v) for t in data.get("townships", []) for v in t.get("villages", [])}
     townships = {normalize_place(t.get("name", "")) for t in data.get("townships", [])}
-    return frozenset(n for n in names if n and n not in townships)
+    return Gazetteer(places, frozenset(n for n in villages if n and n not in townships))
 
 
 def key_hash(key: str) -> int:
@@ -70,14 +78,16 @@ def _identity_strings(identity: Identity, fields: dict) -> list[str]:
 
 
 def compute(text: str | None, fields: dict | None, *, id_number: object = None, phone: object = None,
-            name: object = None, places: tuple[str, ...] | None = None) -> Features:
-    places = known_places() if places is None else places
+            name: object = None, places: Gazetteer = NO_PLACES) -> Features:
+    """Features of one letter; the text is cut to `MAX_CHARS` so that any letter costs a bounded time."""
+    text = (text or "")[:MAX_CHARS]
+    known = list(places.places)
     fields = fields or {}
-    identity = letter_identity(fields, id_number=id_number, phone=phone, name=name, known_places=list(places))
+    identity = letter_identity(fields, id_number=id_number, phone=phone, name=name, known_places=known)
     remove = _identity_strings(identity, fields)
-    cleaned = clean_text(text or "", remove)
+    cleaned = clean_text(text, remove)
     sig = signature(cleaned)
-    ents = entities(text or "", list(places), remove, cleaned)
+    ents = entities(text, known, remove, cleaned)
     return Features(identity, sig, band_keys(sig) if cleaned else [], ents, index_keys(identity, ents))
 
 
@@ -85,6 +95,9 @@ UNIT = -2  # `person` of a key naming a unit of the matter (a factory, a school)
 
 
 def index_keys(identity: Identity, ents: Entities) -> list[tuple[int, int, str]]:
-    """(hashed key, person, key): identity keys, and one key per unit named in the matter."""
-    keys = identity.index_keys() + [(f"unit:{unit}", UNIT) for unit in ents.units[:6]]
+    """(hashed key, person, key): identity keys, and one key per place or unit named in the matter
+    (锦绣家园, 白岩村, 鑫泰化工厂): how a neighbour's letter about the same matter is found when the
+    wording shares too little for the LSH bands."""
+    units = list(dict.fromkeys(matter.key_anchors(ents.anchors) + ents.units[:3]))[:8]
+    keys = identity.index_keys() + [(f"unit:{unit}", UNIT) for unit in units]
     return [(key_hash(key), person, key) for key, person in keys]

@@ -18,6 +18,7 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _NAME_NOISE = re.compile(r"[\s·•.\-—_:：,，。()（）]+")
 _PLACE_SUFFIX = re.compile(r"(街道办事处|街道|社区|居委会|村委会|村|镇|乡|小区)$")
+_ADDRESS_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡|村|社区)")
 _ANONYMOUS_NAMES = {"匿名", "无名氏", "知情人", "群众", "一群众", "知情群众", "一村民", "村民"}
 
 
@@ -74,7 +75,7 @@ class Person:
     id_number: str | None = None
     phone: str | None = None
     places: list[str] = field(default_factory=list)
-    role: str = "petitioner"  # petitioner | cosigner
+    role: str = "petitioner"  # petitioner | cosigner | principal (the relative a writer speaks for)
 
     def index_keys(self) -> list[str]:
         found = []
@@ -141,6 +142,8 @@ def _places(fields: dict, address: object, known_places: list[str]) -> list[str]
         for place in known_places:
             if place in text:
                 found.append(place)
+        if not known_places:  # no gazetteer: the township and village as the address writes them
+            found.extend(p for p in (normalize_place(m.group(0)) for m in _ADDRESS_PLACE.finditer(text)) if p)
     seen: set[str] = set()
     return [p for p in found if not (p in seen or seen.add(p))]
 
@@ -173,6 +176,10 @@ def letter_identity(fields: dict | None, *, id_number: object = None, phone: obj
             person = Person(name=normalize_name(item), places=places, role="cosigner")
         if not person.empty:
             people.append(person)
+    behalf = fields.get("name", {}).get("on_behalf_of") if isinstance(fields.get("name"), dict) else None
+    principal = normalize_name((behalf or {}).get("value"))
+    if principal and people and principal != main.name:
+        people.append(Person(name=principal, places=places, role="principal"))
     accused_raw = _value(fields, "accused")
     accused_list = accused_raw if isinstance(accused_raw, list) else [accused_raw]
     accused = [p for p in (normalize_party(a.get("name") if isinstance(a, dict) else a) for a in accused_list) if p]
@@ -190,19 +197,40 @@ def compare(new: Identity, old: Identity) -> tuple[str, float, str] | None:
     the same township is weaker, so `decide` asks for more text agreement on it.
     """
     best: tuple[str, float, str] | None = None
+    relative: tuple[str, float, str] | None = None
     for a in new.people:
         for b in old.people:
             match = _match_people(a, b)
+            if match and (a.role == "principal") != (b.role == "principal"):
+                # A son writing for his father: the office decides whether that is 同人; shown as a link.
+                match = ("代亲属反映：" + match[0], min(match[1], 0.5))
+                relative = (match[0], match[1], a.name or b.name or "")
+            elif match and a.role == b.role == "principal":
+                match = None
             if match and (best is None or match[1] > best[1]):
                 who = a.name or b.name or ""
                 if a.role == "cosigner" or b.role == "cosigner":
                     match = ("联名信共同署名人：" + match[0], match[1])
                 best = (match[0], match[1], who)
+    if relative and best and best[1] < 0.8:  # a family phone and a letter written for that relative
+        best = relative
     if best is None and new.anonymous and old.anonymous:
         shared = set(new.accused) & set(old.accused)
         if shared:
             best = (KEY_REASONS["acc"], 0.7, sorted(shared)[0])
     return best
+
+
+def _different_names(a: str | None, b: str | None) -> bool:
+    """Two full names that are not one name misread (王小军 / 刘桂英; not 杨光富 / 杨光福, not 孙女士)."""
+    if not a or not b or len(a) < 2 or len(b) < 2 or a[0] != b[0] and (a[0] in "老小" or b[0] in "老小"):
+        return False
+    if a.endswith(_TITLES) or b.endswith(_TITLES) or a[0] in "老小" or b[0] in "老小":
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b)) >= 2
+
+
+_TITLES = ("先生", "女士", "大爷", "大妈", "阿姨", "师傅")
 
 
 def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
@@ -211,6 +239,8 @@ def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
             return KEY_REASONS["id"], 1.0
         return None  # two valid, different numbers: two people, whatever the names say
     if a.phone and b.phone and a.phone == b.phone:
+        if _different_names(a.name, b.name):
+            return "手机号相同，姓名不同（可能是家人）", 0.6  # 电话：138…（儿子王小军）: a family phone
         return KEY_REASONS["ph"], 0.9
     if a.name and b.name and set(a.places) & set(b.places):
         cosigner = a.role == "cosigner" or b.role == "cosigner"  # a bare name among many: weak, exact only
@@ -219,7 +249,7 @@ def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
         if (not cosigner and len(a.name) == len(b.name) >= 3
                 and sum(x != y for x, y in zip(a.name, b.name, strict=True)) == 1):
             return KEY_REASONS["nv"], 0.6
-    if a.name and b.name and a.name == b.name and a.role == b.role == "petitioner":
+    if a.name and b.name and a.name == b.name and {a.role, b.role} <= {"petitioner", "principal"}:
         if a.places and b.places:
             return None  # same name, different places: two people
         return "姓名相同（一方无地址）", 0.5

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.matching import store
-from xinfang.matching.features import Features, compute
+from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute
 from xinfang.matching.score import Decision, decide
 from xinfang.matching.text import jaccard
 from xinfang.models import Letter, RepeatLink
@@ -22,18 +22,19 @@ from xinfang.models.repeat_index import RepeatMatterGroup, RepeatSignature
 log = logging.getLogger(__name__)
 
 
-def features_of(letter: Letter) -> Features:
+def features_of(letter: Letter, places: Gazetteer = NO_PLACES) -> Features:
     return compute(letter.text if letter.text is not None else letter.ocr_text, letter.fields,
-                   id_number=letter.id_number, phone=letter.phone, name=letter.petitioner_name)
+                   id_number=letter.id_number, phone=letter.phone, name=letter.petitioner_name, places=places)
 
 
-ONE_TRIP = True  # PostgreSQL: `store.lookup`; False: the SQLite path's three queries (kept for bench_repeats)
+def find_repeats(session: Session, letter: Letter, feats: Features | None = None,
+                 places: Gazetteer = NO_PLACES) -> list[Decision]:
+    """Decisions for a letter against every indexed earlier letter: best first, [] for a new matter.
 
-
-def find_repeats(session: Session, letter: Letter, feats: Features | None = None) -> list[Decision]:
-    """Decisions for a letter against every indexed earlier letter: best first, [] for a new matter."""
-    feats = feats or features_of(letter)
-    if ONE_TRIP and session.get_bind().dialect.name == "postgresql":  # one round trip for candidates and their rows
+    `places` is the office's own gazetteer (its places.json, see `features.gazetteer`).
+    """
+    feats = feats or features_of(letter, places)
+    if session.get_bind().dialect.name == "postgresql":  # one round trip for candidates and their rows
         found, records = store.lookup(session, feats, letter.id)
         keep = _keep(feats, found, {lid: records[lid].sig for lid in (found.weak | set(found.text)) - found.strong
                                     if lid in records})
@@ -42,10 +43,11 @@ def find_repeats(session: Session, letter: Letter, feats: Features | None = None
         candidates = store.load_candidates(session, _shortlist(session, feats, letter.id))
     text = letter.text if letter.text is not None else (letter.ocr_text or "")
     return decide(letter.id, text, feats.identity, feats.sig, feats.entities, candidates,
-                  texts=lambda ids: store.load_texts(session, ids))
+                  texts=lambda ids: store.load_texts(session, ids), received=letter.received_date,
+                  known_villages=places.villages)
 
 
-WEAK_MIN_JACCARD = 0.08   # a fuzzy-name or unit candidate must share this much text to be compared
+WEAK_MIN_JACCARD = 0.05   # a fuzzy-name or place/unit candidate must share this much text to be compared
 TEXT_MIN_JACCARD = 0.12   # a text-only candidate (another person) likewise
 TEXT_KEEP = 15
 
@@ -73,9 +75,10 @@ def _links(session: Session, letter_id: int) -> list[RepeatLink]:
         RepeatLink.letter_id == letter_id, RepeatLink.confirmed.is_not(False)).order_by(RepeatLink.score.desc())))
 
 
-def index_letter(session: Session, letter: Letter, feats: Features | None = None) -> None:
+def index_letter(session: Session, letter: Letter, feats: Features | None = None,
+                 places: Gazetteer = NO_PLACES) -> None:
     """Add (or refresh) a letter in the index: its keys, bands, person and matter group."""
-    feats = feats or features_of(letter)
+    feats = feats or features_of(letter, places)
     existing = store.remove_letter(session, letter.id)
     if existing is not None:  # a retried job: keep the person and group it already has
         store.write_letter(session, letter.id, letter.received_date, feats, existing.petitioner_id,
@@ -97,7 +100,7 @@ def index_letter(session: Session, letter: Letter, feats: Features | None = None
     store.write_letter(session, letter.id, letter.received_date, feats, petitioner, group)
 
 
-def reindex(session: Session, batch: int = 500) -> int:
+def reindex(session: Session, batch: int = 500, places: Gazetteer = NO_PLACES) -> int:
     """Rebuild the index from every letter with text, oldest first, as if they arrived again.
 
     Letters that already have links keep them (a reviewer may have confirmed or rejected them); letters
@@ -109,9 +112,9 @@ def reindex(session: Session, batch: int = 500) -> int:
     has_links = set(session.scalars(select(RepeatLink.letter_id).distinct()))
     for position, letter_id in enumerate(ids, 1):
         letter = session.get(Letter, letter_id)
-        feats = features_of(letter)
+        feats = features_of(letter, places)
         if letter_id not in has_links:
-            for decision in find_repeats(session, letter, feats):
+            for decision in find_repeats(session, letter, feats, places):
                 session.add(RepeatLink(letter_id=letter_id, **decision.to_link()))
             session.flush()
         index_letter(session, letter, feats)

@@ -116,11 +116,12 @@ class Record:
     matter_group_id: int | None
     petitioner_id: int | None
     case_stage: str | None
+    received: date | None = None
 
     def candidate(self) -> Candidate:
         return Candidate(self.letter_id, self.sig, Identity.from_json(_json(self.identity)),
                          Entities.from_json(_json(self.entities)), "", self.case_stage, self.matter_group_id,
-                         self.petitioner_id)
+                         self.petitioner_id, self.received)
 
 
 def _json(value: str | dict | None) -> dict:
@@ -143,7 +144,7 @@ _PG_LOOKUP = (
     "c AS (SELECT letter_id, bool_or(strong) AS strong, bool_or(weak) AS weak, max(n) AS n FROM found "
     "GROUP BY letter_id) "
     "SELECT c.letter_id, c.strong, c.weak, c.n, s.minhash, CAST(s.identity AS TEXT), CAST(s.entities AS TEXT), "
-    "s.matter_group_id, s.petitioner_id, l.case_stage FROM c "
+    "s.matter_group_id, s.petitioner_id, l.case_stage, s.received_date FROM c "
     "JOIN repeat_signatures AS s ON s.letter_id = c.letter_id JOIN letters AS l ON l.id = c.letter_id")
 
 
@@ -162,8 +163,9 @@ def lookup(session: Session, feats: Features, exclude: int | None) -> tuple[Foun
     records: dict[int, Record] = {}
     bands: list[tuple[int, int]] = []
     for row in session.execute(text(_PG_LOOKUP), params):
-        letter_id, strong, weak, n, minhash, identity, ents, group, petitioner, stage = row
-        records[letter_id] = Record(letter_id, from_bytes(minhash), identity, ents, group, petitioner, stage)
+        letter_id, strong, weak, n, minhash, identity, ents, group, petitioner, stage, received = row
+        records[letter_id] = Record(letter_id, from_bytes(minhash), identity, ents, group, petitioner, stage,
+                                    received)
         if strong:
             found.strong.add(letter_id)
         elif weak:
@@ -189,11 +191,12 @@ def load_candidates(session: Session, ids: set[int] | list[int]) -> list[Candida
     rows = session.execute(
         select(RepeatSignature.letter_id, RepeatSignature.minhash, RepeatSignature.identity,
                RepeatSignature.entities, RepeatSignature.matter_group_id, RepeatSignature.petitioner_id,
-               Letter.case_stage)
+               Letter.case_stage, RepeatSignature.received_date)
         .join(Letter, Letter.id == RepeatSignature.letter_id)
         .where(RepeatSignature.letter_id.in_(bindparam("ids", expanding=True))), {"ids": sorted(ids)})
     return [Candidate(r.letter_id, from_bytes(r.minhash), Identity.from_json(r.identity or {}),
-                      Entities.from_json(r.entities or {}), "", r.case_stage, r.matter_group_id, r.petitioner_id)
+                      Entities.from_json(r.entities or {}), "", r.case_stage, r.matter_group_id, r.petitioner_id,
+                      r.received_date)
             for r in rows]
 
 

@@ -20,6 +20,8 @@ import jieba
 import numpy as np
 from datasketch import MinHash
 
+from xinfang.matching import matter
+
 NUM_PERM = 120
 BANDS = 40
 ROWS = NUM_PERM // BANDS  # 3 rows per band: letters with Jaccard 0.3 meet in a band with p ≈ 0.68
@@ -35,13 +37,13 @@ _BOILERPLATE = ("尊敬的领导", "尊敬的", "您好", "你好", "此致", "�
 _UNIT_SUFFIX = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|集团|工厂|厂|合作社|卫生院|医院|学校|小学|中学|"
                           r"幼儿园|酒店|超市|商场|养殖场|工地|项目|小区|物业|派出所|村委会|居委会")
 _UNIT_STOP = set("的了在是和与把被对向从给让将我们他她你就都也还又再村镇乡县市区里令求告请个这那该此其家到及")
-_VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:村|社区|小区|街道|镇|乡)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万|元|亩|平方米|平米|㎡)")
 _DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 _FULL_DATE = re.compile(r"((?:19|20)?\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*[日号]?")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]")
-_DEMAND = re.compile(r"[^。！？!?\n]*(?:要求|请求|恳请|希望|诉求|责令|尽快|给予|退还|补发|赔偿|解决)[^。！？!?\n]*")
+_DEMAND_WORDS = re.compile(r"要求|请求|恳请|希望|诉求|责令|尽快|给予|退还|补发|赔偿|解决")
+_CLAUSES = re.compile(r"[^。！？!?\n]+")  # one pass over the text: each clause is scanned once
 _SENTENCE = re.compile(r"[^。！？!?；;\n]{6,}")
 
 
@@ -152,16 +154,22 @@ class Entities:
     demand: str
     terms: dict[str, float] = field(default_factory=dict)
     dates: list[str] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+    followup: bool = False
+    new_matter: bool = False
+    days: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"places": self.places, "units": self.units, "amounts": self.amounts, "years": self.years,
-                "demand": self.demand, "terms": self.terms, "dates": self.dates}
+                "demand": self.demand, "terms": self.terms, "dates": self.dates, "anchors": self.anchors,
+                "followup": self.followup, "new_matter": self.new_matter, "days": self.days}
 
     @classmethod
     def from_json(cls, data: dict) -> Entities:
         return cls(list(data.get("places", [])), list(data.get("units", [])), list(data.get("amounts", [])),
                    list(data.get("years", [])), str(data.get("demand", "")), dict(data.get("terms", {})),
-                   list(data.get("dates", [])))
+                   list(data.get("dates", [])), list(data.get("anchors", [])), bool(data.get("followup")),
+                   bool(data.get("new_matter")), list(data.get("days", [])))
 
 
 def _unique(items: list[str], limit: int = 12) -> list[str]:
@@ -180,9 +188,24 @@ def entities(text: str, known_places: list[str], remove: list[str] | None = None
     units = units_in(body)
     amounts = [f"{float(n):g}{unit.replace('万元', '万')}" for n, unit in _AMOUNT.findall(body)]
     years = [y for y, _ in _DATE.findall(body)]
-    demand = "".join(m.group(0) for m in _DEMAND.finditer(body))[:200]
+    demand = demand_text(body)
     return Entities(_unique(places), _unique(units), _unique(amounts), _unique(years), demand, terms(cleaned),
-                    full_dates(text))
+                    full_dates(text), matter.anchors(body), matter.followup(text), matter.new_matter(text),
+                    matter.month_days(text))
+
+
+def demand_text(body: str, limit: int = 200) -> str:
+    """The clauses that say what the writer wants (要求…, 请求…), in order, at most `limit` characters."""
+    out: list[str] = []
+    size = 0
+    for match in _CLAUSES.finditer(body):
+        clause = match.group(0)
+        if _DEMAND_WORDS.search(clause):
+            out.append(clause)
+            size += len(clause)
+            if size >= limit:
+                break
+    return "".join(out)[:limit]
 
 
 def units_in(body: str) -> list[str]:
@@ -236,6 +259,17 @@ def full_dates(text: str) -> list[str]:
 def cited_dates(dates: list[str]) -> set[str]:
     """The dates a letter mentions besides its own date (the last one, where it is signed)."""
     return set(dates[:-1]) - {dates[-1]} if len(dates) > 1 else set()
+
+
+def cites(new: Entities, old: Entities) -> bool:
+    """The new letter names the earlier letter's own date: in full, or as month and day (我3月19日反映…)."""
+    if cited_dates(new.dates) & set(old.dates):
+        return True
+    own = old.dates[-1][5:] if old.dates else (old.days[-1] if old.days else None)
+    cited = set(new.days[:-1]) if new.days and new.dates == [] else set(new.days)
+    if new.dates:
+        cited.discard(new.dates[-1][5:])
+    return bool(own and own in cited)
 
 
 def sentences(text: str) -> list[str]:

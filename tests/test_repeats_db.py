@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from tests.test_repeats_unit import FACTORY, FACTORY_REWORDED, ID, WAGES, fields
+from tests.test_repeats_unit import FACTORY, FACTORY_REWORDED, ID, SAMPLE_PLACES, WAGES, fields
+from xinfang.matching.features import gazetteer
 from xinfang.matching.service import export_fields, find_repeats, index_letter, reindex
 from xinfang.models import Letter, RepeatLink, Status
 from xinfang.models.db import session_scope
@@ -31,6 +32,9 @@ def fresh(url):
         session.execute(delete(Letter))
 
 
+OFFICE = gazetteer(str(SAMPLE_PLACES))  # the office's own places (the letters here are from the sample county)
+
+
 def add(session, text, flds, received, stage=None):
     """What the pipeline does: store the letter, find its repeats, store the links, index it."""
     value = lambda k: (flds.get(k) or {}).get("value")  # noqa: E731
@@ -39,9 +43,9 @@ def add(session, text, flds, received, stage=None):
                     case_stage=stage)
     session.add(letter)
     session.flush()
-    for decision in find_repeats(session, letter):
+    for decision in find_repeats(session, letter, places=OFFICE):
         session.add(RepeatLink(letter_id=letter.id, **decision.to_link()))
-    index_letter(session, letter)
+    index_letter(session, letter, places=OFFICE)
     session.flush()
     return letter
 
@@ -85,14 +89,14 @@ def test_indexing_twice_does_not_duplicate_and_reindex_rebuilds_the_same(db_sett
         second = add(session, FACTORY_REWORDED, fields("张秀英", ID), date(2023, 3, 1))
         rows = session.scalar(select(func.count()).select_from(RepeatBand))
         keys = session.scalar(select(func.count()).select_from(RepeatKey))
-        index_letter(session, second)  # a retried job
+        index_letter(session, second, places=OFFICE)  # a retried job
         session.flush()
         assert session.scalar(select(func.count()).select_from(RepeatBand)) == rows
         assert session.scalar(select(func.count()).select_from(RepeatKey)) == keys
         before = session.get(RepeatSignature, second.id).matter_group_id
         assert before == session.get(RepeatSignature, first.id).matter_group_id
     with session_scope(db_settings.database_url) as session:
-        assert reindex(session) == 2
+        assert reindex(session, places=OFFICE) == 2
     with session_scope(db_settings.database_url) as session:
         assert session.scalar(select(func.count()).select_from(RepeatBand)) == rows
         assert session.scalar(select(func.count()).select_from(RepeatMatterGroup)) == 1
@@ -106,7 +110,7 @@ def test_reindex_finds_links_for_letters_registered_before_detection_ran(db_sett
             session.add(Letter(received_date=received, text=text, fields=fields("张秀英", ID), id_number=ID,
                                status=Status.review))
     with session_scope(db_settings.database_url) as session:
-        assert reindex(session) == 2
+        assert reindex(session, places=OFFICE) == 2
     with session_scope(db_settings.database_url) as session:
         link = session.scalar(select(RepeatLink))
         assert link.kind == "repeat" and link.earlier_id < link.letter_id
@@ -119,7 +123,7 @@ def test_a_rejected_link_is_not_used_for_the_group(db_settings):
         second = add(session, FACTORY_REWORDED, fields("张秀英", ID), date(2023, 3, 1))
         second.repeat_link.confirmed = False
     with session_scope(db_settings.database_url) as session:
-        reindex(session)
+        reindex(session, places=OFFICE)
     with session_scope(db_settings.database_url) as session:
         assert (session.get(RepeatSignature, first.id).matter_group_id
                 != session.get(RepeatSignature, second.id).matter_group_id)

@@ -8,11 +8,10 @@ must not be read inside 身份证号, the petitioner's own ID and phone must not
 
 from __future__ import annotations
 
-from xinfang.intake.fields.common import empty, field
 from xinfang.intake.fields.dates import date_fields, find_dates
 from xinfang.intake.fields.identity import find_ids, id_field
 from xinfang.intake.fields.money import amount_field
-from xinfang.intake.fields.names import find_names, name_field_value
+from xinfang.intake.fields.names import petitioner_field
 from xinfang.intake.fields.parties import (
     accused_field,
     address_field,
@@ -28,15 +27,27 @@ __all__ = ["Places", "extract_fields"]
 
 
 def _name_field(text: str, places: Places | None, cosign_spans: list[tuple[int, int]]) -> dict:
-    cands = [c for c in find_names(text) if not any(a <= c["span"][0] < b for a, b in cosign_spans)]
-    if places is not None:  # a "name" that is the start of a place (柳林, 高家洼) is not a person
-        place_words = set(places.townships) | {v for vs in places.townships.values() for v in vs}
-        cands = [c for c in cands if not any(p.startswith(c["value"]) for p in place_words)]
-    best = name_field_value(cands)
-    items = [{"value": c["value"], "span": c["span"], "confidence": c["confidence"]} for c in cands]
-    if best is None:
-        return empty(items)
-    return field(best["value"], best["confidence"], best["span"], items=items)
+    return petitioner_field(text, _place_words(places), cosign_spans)
+
+
+def _without_head(cosigners: dict, count: dict, spans: list[tuple[int, int]], petitioner: str | None,
+                  ) -> tuple[dict, dict, list[tuple[int, int]]]:
+    """A 联名 list headed by the petitioner (联名人：赵春梅（电话…）、陈德福…): the head is no co-signer,
+    and their own 身份证号 and phone, written beside the name, are the petitioner's."""
+    items = cosigners.get("items") or []
+    if not petitioner or not items or items[0]["value"].get("name") != petitioner:
+        return cosigners, count, spans
+    head_start, head_end = items[0]["span"]
+    spans = [(max(a, head_end), b) if a <= head_start < b else (a, b) for a, b in spans]
+    rest = items[1:]
+    cosigners = {**cosigners, "value": [i["value"] for i in rest], "items": rest}
+    return cosigners, {**count, "value": len(rest)}, spans
+
+
+def _place_words(places: Places | None) -> set[str]:
+    if places is None:
+        return set()
+    return set(places.townships) | {v for vs in places.townships.values() for v in vs}
 
 
 def extract_fields(text: str, places: Places | None = None) -> dict:
@@ -47,6 +58,7 @@ def extract_fields(text: str, places: Places | None = None) -> dict:
     id_spans = [tuple(i["span"]) for i in ids]
     phones = find_phones(text, id_spans)
     name = _name_field(text, places, cosign_spans)
+    cosigners, cosigner_count, cosign_spans = _without_head(cosigners, cosigner_count, cosign_spans, name["value"])
     address = address_field(text)
     township, village = place_fields(text, places, tuple(address["span"]) if address["span"] else None)
     written, incident = date_fields(text, find_dates(text))

@@ -12,6 +12,10 @@ from xinfang.intake.fields.common import digits_only, empty, field, near_before
 
 PHONE_CUES = ("电话", "手机", "联系方式", "联系", "Tel", "tel", "TEL", "号码")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ \-]?[0-9]){8}(?![0-9])")
+# A number spoken in characters (有事打俺儿子电话一三九三二七八五四零六): 11 digits starting 一[三-九].
+_CN_MOBILE = re.compile(r"(?<![〇零一二三四五六七八九幺])一[三四五六七八九](?:[〇零一二三四五六七八九幺]\s?){8}"
+                        r"[〇零一二三四五六七八九幺](?![〇零一二三四五六七八九幺])")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
 _LANDLINE = re.compile(r"(?<![0-9])0[1-9][0-9]{1,2}[ \-—]?[2-9][0-9]{6,7}(?![0-9])")
 
 
@@ -29,6 +33,11 @@ def find_phones(text: str, blocked: list[tuple[int, int]]) -> list[dict]:
             conf = (0.97 if cued else 0.8) if kind == "mobile" else (0.9 if cued else 0.5)
             found.append({"value": value, "span": [m.start(), m.end()], "kind": kind, "cued": cued,
                           "confidence": conf})
+    for m in _CN_MOBILE.finditer(text):  # written in characters: only after a cue, never a guess
+        if near_before(text, m.start(), PHONE_CUES, 10):
+            value = re.sub(r"\s", "", m.group(0)).translate(_CN_DIGITS)
+            found.append({"value": value, "span": [m.start(), m.end()], "kind": "mobile", "cued": True,
+                          "confidence": 0.85})
     found.sort(key=lambda p: p["span"][0])
     return found
 

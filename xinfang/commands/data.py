@@ -185,9 +185,10 @@ def requeue(failed: bool) -> None:
 @click.command()
 def reindex() -> None:
     """Rebuild the repeat-filing index from every processed letter."""
+    from xinfang.intake.stages import office_gazetteer
     from xinfang.matching.service import reindex as rebuild
 
     settings = load_settings()
     with session_scope(settings.database_url) as session:
-        count = rebuild(session)
+        count = rebuild(session, places=office_gazetteer(settings))
     click.echo(f"indexed {count} letters")

@@ -1,0 +1,263 @@
+"""Fit the two pair models of `matching/score.py` and write `matching/pair_models.json` (reproducible).
+
+    .venv/bin/python -m bench.repeats_fit            # fit, print the held-out figures, write the file
+    .venv/bin/python -m bench.repeats_fit --check    # only print the figures of the committed file
+
+Pairs (ids and labels in tests/fixtures, texts read from `../shared/data/teddy2020c`, never copied):
+- SAME_PERSON: the hand-labelled same-user pairs of the 泰迪杯 messages (`teddy_same_user_pairs.csv`,
+  `split == fit` only: users whose id ends in 0-4), plus same-person pairs of generated letters (seed 5).
+- OTHER_PERSON: the hand-labelled cross-user pairs (`teddy_cross_user_pairs.csv`, `fit` split), plus
+  different-person pairs of generated letters in one village (hard negatives) and random pairs.
+The thresholds are the lowest scores that keep precision ≥ `TARGET_PRECISION` on the fitting pairs (for
+other people, among the pairs that have a same-matter anchor: only those can be linked).
+The `test` split and the blind letters are never used here except to print the held-out figures.
+The output is eleven numbers per model: a calibration of hand-chosen features, not a text model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import random
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from bench.repeats_eval import truth_fields
+from xinfang.matching.features import Features, compute
+from xinfang.matching.score import (
+    FEATURES,
+    MODEL_FEATURES,
+    MODELS_FILE,
+    Candidate,
+    models,
+    pair_features,
+    same_matter_anchor,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "teddy2020c"
+FIXTURES = ROOT / "tests" / "fixtures"
+TARGET_PRECISION = {"same_person": 0.97, "other_person": 0.97}
+GENERATED_SAME_MATTER_PRECISION = 0.99
+GENERATED_WEIGHT = 0.3  # generated pairs inform the fit, the real pairs lead it
+
+
+@dataclass
+class Message:
+    user: str
+    time: datetime
+    text: str
+
+
+def _when(raw: str) -> datetime:
+    """Both files' time formats (2019/4/25 9:32:09 and 2019-04-08 08:37:20)."""
+    day, _, clock = raw.strip().replace("/", "-").partition(" ")
+    y, m, d = (int(x) for x in day.split("-"))
+    hh, mm, ss = ((int(x) for x in clock.split(":")) if clock else (0, 0, 0))
+    return datetime(y, m, d, hh, mm, ss)
+
+
+def load_messages() -> dict[tuple[str, str], Message]:
+    out: dict[tuple[str, str], Message] = {}
+    for source in ("replies", "dev"):
+        path = DATA / f"{source}.csv"
+        if not path.exists():
+            raise SystemExit(f"泰迪杯 data not found at {path}: run from a worktree beside ../shared/data")
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                stamp = _when(row["time"])
+                out[(source, row["id"].strip())] = Message(row["user"], stamp, f"{row['title']}。{row['text']}")
+    return out
+
+
+def _fields(user: str) -> dict:
+    """The platform's user id stands for the identity (as a phone): the features see no names."""
+    return {"phone": {"value": f"139{zlib.crc32(user.encode()) % 10**8:08d}"}}
+
+
+class FeatureCache:
+    def __init__(self, messages: dict[tuple[str, str], Message]) -> None:
+        self.messages, self.cache = messages, {}
+
+    def __call__(self, key: tuple[str, str]) -> Features:
+        if key not in self.cache:
+            msg = self.messages[key]
+            self.cache[key] = compute(msg.text, _fields(msg.user))
+        return self.cache[key]
+
+
+def pair_row(new: Features, old: Features, gap: float | None) -> list[float]:
+    """The model features, then one more column: 1 when the pair has a same-matter anchor (not a feature:
+    the same-matter threshold is chosen among anchored pairs, since only those can be linked)."""
+    cand = Candidate(0, old.sig, old.identity, old.entities, "", None, None, None)
+    values = pair_features(new.sig, new.entities, cand, gap)
+    anchored = same_matter_anchor(new.identity, new.entities, cand, values) is not None
+    return [values[name] for name in FEATURES] + [float(anchored)]
+
+
+def teddy_pairs(kind: str, split: str, feats: FeatureCache) -> tuple[list[list[float]], list[int], list[dict]]:
+    """Rows, labels and the fixture rows of one labelled file and split (the later message is `new`)."""
+    name, positive = (("teddy_same_user_pairs.csv", "repeat") if kind == "same_person"
+                      else ("teddy_cross_user_pairs.csv", "same_matter"))
+    rows, labels, kept = [], [], []
+    with (FIXTURES / name).open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["split"] != split:
+                continue
+            a, b = (row["source"], row["a_id"]), (row["source"], row["b_id"])
+            ma, mb = feats.messages[a], feats.messages[b]
+            if (mb.time, b[1]) < (ma.time, a[1]):
+                a, b, ma, mb = b, a, mb, ma
+            gap = (mb.time - ma.time).total_seconds() / 86400
+            rows.append(pair_row(feats(b), feats(a), gap))
+            labels.append(int(row["label"] == positive))
+            kept.append(row)
+    return rows, labels, kept
+
+
+def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
+    """Same-person and other-person pairs of generated letters (label: same matter_id)."""
+    from xinfang.samples.generate import generate_letters
+
+    records = generate_letters(count, seed)
+    feats = {r["id"]: compute(r["text"], truth_fields(r)) for r in records}
+    day = {r["id"]: datetime.fromisoformat(r["received"]) for r in records}
+
+    def row(a: dict, b: dict) -> tuple[list[float], int]:
+        if (day[b["id"]], b["id"]) < (day[a["id"]], a["id"]):
+            a, b = b, a
+        gap = (day[b["id"]] - day[a["id"]]).days
+        return pair_row(feats[b["id"]], feats[a["id"]], gap), int(a["matter_id"] == b["matter_id"])
+
+    same_rows, same_labels, other_rows, other_labels = [], [], [], []
+    by_person: dict[str, list[dict]] = {}
+    by_village: dict[str, list[dict]] = {}
+    for r in records:
+        if r["person_id"]:
+            by_person.setdefault(r["person_id"], []).append(r)
+        by_village.setdefault(r["village"], []).append(r)
+    for group in by_person.values():
+        for a, b in itertools.combinations(group, 2):
+            x, y = row(a, b)
+            same_rows.append(x)
+            same_labels.append(y)
+    rng = random.Random(seed)
+    for group in by_village.values():
+        for a, b in itertools.combinations(group, 2):
+            if (a["person_id"] != b["person_id"] or a["person_id"] is None) and (
+                    a["matter_id"] == b["matter_id"] or rng.random() < 0.3):
+                x, y = row(a, b)
+                other_rows.append(x)
+                other_labels.append(y)
+    for _ in range(len(other_rows)):
+        x, y = row(*rng.sample(records, 2))
+        other_rows.append(x)
+        other_labels.append(y)
+    return same_rows, same_labels, other_rows, other_labels
+
+
+def _columns(kind: str) -> list[int]:
+    return [FEATURES.index(name) for name in MODEL_FEATURES[kind]]
+
+
+def fit(rows: list[list[float]], labels: list[int], weights: list[float], kind: str) -> dict[str, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    data = np.array(rows)[:, _columns(kind)]
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(data, np.array(labels), sample_weight=np.array(weights))
+    out = {"bias": round(float(model.intercept_[0]), 3)}
+    out.update({n: round(float(w), 3) for n, w in zip(MODEL_FEATURES[kind], model.coef_[0], strict=True)})
+    return out
+
+
+def score_rows(rows: list[list[float]], model: dict[str, float]) -> np.ndarray:
+    names = [n for n in FEATURES if n in model]
+    coef = np.array([model[n] for n in names])
+    return 1.0 / (1.0 + np.exp(-(np.array(rows)[:, [FEATURES.index(n) for n in names]] @ coef + model["bias"])))
+
+
+def linkable(rows: list[list[float]], kind: str) -> np.ndarray:
+    """Which pairs a decision could link: all same-person pairs, anchored other-person pairs only."""
+    return np.ones(len(rows), bool) if kind == "same_person" else np.array([r[-1] > 0 for r in rows], bool)
+
+
+def threshold_for(scores: np.ndarray, labels: list[int], precision: float, floor: float = 0.3) -> float:
+    """The lowest cut (≥ floor) that keeps precision ≥ `precision` on these pairs."""
+    y = np.array(labels)
+    for cut in sorted(set(np.round(scores, 3)) | {floor}):
+        if cut < floor:
+            continue
+        chosen = scores >= cut
+        if not chosen.any():
+            return float(cut)
+        if y[chosen].mean() >= precision:
+            return float(cut)
+    return 0.99
+
+
+def pr(scores: np.ndarray, labels: list[int], cut: float) -> dict:
+    y = np.array(labels, dtype=bool)
+    chosen = scores >= cut
+    tp = int((chosen & y).sum())
+    return {"precision": tp / max(1, int(chosen.sum())), "recall": tp / max(1, int(y.sum())),
+            "predicted": int(chosen.sum()), "positives": int(y.sum()), "pairs": len(labels)}
+
+
+def held_out(params: dict | None = None) -> dict:
+    """Precision/recall of the pair decisions on the `test` splits of both labelled files."""
+    params = params or models()
+    feats = FeatureCache(load_messages())
+    out = {}
+    for kind, cut_name in (("same_person", "repeat_min"), ("other_person", "same_matter_min")):
+        rows, labels, _ = teddy_pairs(kind, "test", feats)
+        scores = np.where(linkable(rows, kind), score_rows(rows, params[kind]), 0.0)
+        out[kind] = pr(scores, labels, params["thresholds"][cut_name])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="print the held-out figures of the committed file")
+    parser.add_argument("--count", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    if args.check:
+        print(json.dumps(held_out(), indent=1))
+        return
+    feats = FeatureCache(load_messages())
+    g_same, g_same_y, g_other, g_other_y = generated_pairs(args.count, args.seed)
+    params: dict = {"thresholds": {}}
+    for kind, g_rows, g_y in (("same_person", g_same, g_same_y), ("other_person", g_other, g_other_y)):
+        rows, labels, _ = teddy_pairs(kind, "fit", feats)
+        weights = [1.0] * len(rows) + [GENERATED_WEIGHT] * len(g_rows)
+        params[kind] = fit(rows + g_rows, labels + g_y, weights, kind)
+        real = np.where(linkable(rows, kind), score_rows(rows, params[kind]), 0.0)
+        generated = np.where(linkable(g_rows, kind), score_rows(g_rows, params[kind]), 0.0)
+        target = TARGET_PRECISION[kind]
+        # A link between different people is chosen among many candidates, so its pair-level precision on
+        # the (many) generated pairs must be higher than the link precision wanted.
+        g_target = GENERATED_SAME_MATTER_PRECISION if kind == "other_person" else target
+        cut = max(threshold_for(real, labels, target), threshold_for(generated, g_y, g_target))
+        print(kind, "fit pairs: real", len(rows), "generated", len(g_rows), "cut", round(cut, 3),
+              "real", pr(real, labels, cut), "generated", pr(generated, g_y, cut))
+        params["thresholds"]["repeat_min" if kind == "same_person" else "same_matter_min"] = round(cut, 3)
+    cut = params["thresholds"]["repeat_min"]
+    # A shared village alone (no site, firm or 小区) links different people only when the model is sure.
+    params["thresholds"]["same_matter_min_area"] = max(0.8, params["thresholds"]["same_matter_min"])
+    params["thresholds"].update(repeat_min_weak=round(min(0.95, cut + 0.2), 3),
+                                repeat_min_name=round(min(0.97, cut + 0.3), 3),
+                                relative_min=round(cut, 3))
+    MODELS_FILE.write_text(json.dumps(params, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    models.cache_clear()
+    print("wrote", MODELS_FILE.relative_to(ROOT))
+    print("held out (test split):", json.dumps(held_out(params)))
+
+
+if __name__ == "__main__":
+    main()

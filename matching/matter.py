@@ -1,0 +1,193 @@
+"""The facts of a matter that survive rewording: named places and units, codes, and what the writer says
+about the letter's history.
+
+A second letter of one person is shorter, angrier and in another order, but it names the same 小区, village,
+road, bus line, company or boss, and usually says that it is a follow-up ("上次反映后至今没人管", "一月份写过信").
+A letter that says it is about something else ("这回不是电梯的事", "想问个别的事") is not a repeat even when it
+names the earlier matter's place. Everything here is linear in the text and bounded by `MAX_CHARS`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+MAX_CHARS = 20_000  # the matter is stated in a letter's first pages; attachments beyond do not change it
+
+_NAMED_SUFFIX = ("小区", "花园", "家园", "华府", "华苑", "名苑", "公寓", "大厦", "广场", "新城", "安置房", "社区", "村",
+                 "组", "街道", "大道", "路", "街", "巷", "胡同", "号院", "家属院", "宿舍", "有限公司", "公司", "集团",
+                 "合作社", "化工", "厂", "矿", "煤矿", "砖厂", "采石场", "养殖场", "学校", "小学", "中学", "幼儿园",
+                 "医院", "卫生院", "卫生室", "工地", "项目", "市场", "景区", "园区", "车站", "酒店", "茶楼", "超市",
+                 "物业", "驾校", "银行", "河", "渠", "水库", "桥", "站", "苑", "城")
+_SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, _NAMED_SUFFIX), key=len, reverse=True)))
+_STOP = set("的了在是和与把被对向从给让将我们他她你就都也还又再令求告请个这那该此其家到及说没有不去来要给叫于住位近旁边"
+            "县市区省镇乡里个一拆建修占挖关开办拨欠找问反映")
+_GENERIC = {"小区", "社区", "村里", "我们村", "本村", "该村", "全村", "村组", "公司", "物业公司", "物业", "工地", "项目",
+            "学校", "医院", "市场", "厂", "工厂", "该公司", "这个厂", "那个厂", "街道", "马路", "道路", "这条路",
+            "开发商", "小组", "车站", "银行", "派出所", "居委会", "村委会", "安置房", "老小区", "各村", "邻村",
+            "附近村", "周边村", "农村", "乡村", "城市", "城", "站", "河", "桥", "苑", "家属院", "宿舍"}
+_CODE = re.compile(r"[〔\[（(]\s*(?:19|20)\d{2}\s*[〕\]）)]\s*\d{1,4}\s*号|[A-Za-z]{0,3}\d{1,4}(?:路|号楼|栋|号线|路公交|路车)|"
+                   r"[A-Z]{1,3}\d{2,6}")
+_ROLE_NAME = re.compile(r"(?:包工头|老板|经理|法官|书记|支书|主任|村长|镇长|乡长|会计|队长|组长|站长|校长|院长|医生|"
+                        r"老师|民警|所长|开发商|承包人|负责人|被执行人|对方)[是叫]?([\u4e00-\u9fff]{2,3})")
+FOLLOWUP = re.compile(r"再次|又一次|多次(?:反映|来信|反应|投诉|上访)|上次|上回|前次|曾(?:经)?(?:来信|反映|写信|留言)|"
+                      r"写过信|写过一封|写了[两二三几]|(?:反映|反应|投诉|来信|留言|写信)过|第[二三四五两]次|第[二三四五两]回|"
+                      r"[0-9一二三四五六七八九十]{1,2}月(?:份|初|中旬|底|[0-9]{1,2}[日号]|[一二三四五六七八九十]{1,3}[日号])?"
+                      r"[^，。\n]{0,6}?(?:写|来信|寄|递|反映|反应|留言|申诉|投诉)|我就(?:写|给你们写)|年前|至今(?:没|未|无|仍|还)|仍(?:然)?未|"
+                      r"还是没|一直没(?:人|有人)|没人(?:管|理|回)|没有(?:任何)?(?:人|回音|答复|回复|下文)|"
+                      r"(?:答复|回复|处理)(?:意见)?不满意|继续反映|再反映|又来|追问|催办|督办|跟进")
+NEW_MATTER = re.compile(r"(?:这回|这次|今天|现在|此次)(?:不是|想问(?:个|一下)?别的|说个别的|换个)|别的事|另外一件事|"
+                        r"另一件事|另一个问题|另外一个问题|不是(?:上次|之前|原来)?[\u4e00-\u9fff]{1,8}的事|新的问题|"
+                        r"(?:后来|已经)[\u4e00-\u9fff]{0,12}(?:把钱要到了|解决了|处理好了|落实了)")
+_ADMIN = re.compile(r"街道|社区|县|市|区|镇|乡|村|组|路|街|号")
+_CN_NUM = "一二三四五六七八九十"
+_MONTH_DAY = re.compile(rf"(?<![0-9])([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=1)
+def _idf_all() -> dict[str, float]:
+    """jieba's IDF table (ships with jieba): rarer words name a matter better than common ones."""
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    table: dict[str, float] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            word, _, value = line.partition(" ")
+            table[word] = float(value)
+    return table
+
+
+def idf(word: str) -> float:
+    """How telling an anchor is: unknown words (names of places, people, firms) count the most."""
+    return _idf_all().get(word, 12.0)
+
+
+def _named(text: str) -> list[str]:
+    """小区/村/road/company names: the characters before a suffix, back to a function word, with the suffix."""
+    found: list[str] = []
+    for match in _SUFFIX_RE.finditer(text):
+        start = match.start()
+        i = start
+        while i > 0 and start - i < 5 and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in _STOP:
+            i -= 1
+        core = text[i:start]
+        cut = _ADMIN.search(core)  # 前进街道锦绣家园: the name starts after the last administrative word
+        while cut:
+            core, i = core[cut.end():], i + cut.end()
+            cut = _ADMIN.search(core)
+        core = _trim(core)
+        if len(core) < 2 or _common_start(core):
+            continue
+        whole = core + match.group(0)
+        if whole in _GENERIC or core in _GENERIC:
+            continue
+        found.append(whole)
+        found.append(core)
+    return found
+
+
+def _trim(core: str) -> str:
+    """Drop the ordinary words a backward scan picks up before a name (他老婆名下|滨河苑, 前年|工业园区)."""
+    tokens = jieba.lcut(core, HMM=False)
+    while len(tokens) > 1 and len("".join(tokens[1:])) >= 2 and _leading_filler(tokens):
+        tokens.pop(0)
+    return "".join(tokens)
+
+
+def _common_start(core: str) -> bool:
+    """The name still starts with an ordinary word (时候|村, 非法|采|矿, 起进|厂): not a name at all."""
+    first = jieba.lcut(core, HMM=False)[0]
+    return len(first) > 1 and idf(first) < COMMON_IDF
+
+
+# Common surnames: a person named with a role (包工头耿二虎) starts with one (老板在外地… does not).
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+                "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季")
+
+
+def _leading_filler(tokens: list[str]) -> bool:
+    """A common word, a function character, or a stray character before a common word (婆|名下|滨河)."""
+    first = tokens[0]
+    if len(first) > 1:
+        return idf(first) < COMMON_IDF
+    return first in _LEAD_CHARS or (len(tokens[1]) > 1 and idf(tokens[1]) < COMMON_IDF)
+
+
+COMMON_IDF = 9.0
+_LEAD_CHARS = set("地在的了是把被给向从于对和与及将说找到去来得着过他她它这那其该年月日号起")
+
+
+def anchors(text: str, remove: list[str] | None = None) -> list[str]:
+    """The named things of a letter (places, units, codes, people named with their role), deduplicated.
+
+    The writer's own name, numbers and address are removed first (`remove`): they say who, not what.
+    """
+    body = text[:MAX_CHARS]
+    for value in remove or []:
+        if value and len(value) >= 2:
+            body = body.replace(value, " ")
+    found = _named(body)
+    found += [re.sub(r"\s", "", m.group(0)) for m in _CODE.finditer(body)]
+    found += [m.group(1) for m in _ROLE_NAME.finditer(body) if m.group(1)[0] in _SURNAMES]
+    return list(dict.fromkeys(found))[:40]
+
+
+def key_anchors(found: list[str], limit: int = 6) -> list[str]:
+    """The anchors worth an index key: whole names with their suffix (白岩村, 锦绣家园), rarest first."""
+    named = [a for a in found if len(a) >= 3 and _SUFFIX_RE.search(a[-4:]) and a not in _GENERIC]
+    return sorted(dict.fromkeys(named), key=lambda a: -idf(a))[:limit]
+
+
+def followup(text: str) -> bool:
+    """The letter says it follows an earlier one (再次反映, 一月份写过信, 至今没人管)."""
+    return bool(FOLLOWUP.search(text[:MAX_CHARS]))
+
+
+def new_matter(text: str) -> bool:
+    """The letter says it is about something other than before (这回不是电梯的事, 想问个别的事)."""
+    return bool(NEW_MATTER.search(text[:MAX_CHARS]))
+
+
+def _number(raw: str) -> int:
+    if raw.isdigit():
+        return int(raw)
+    digits = {c: i + 1 for i, c in enumerate(_CN_NUM[:9])}
+    if "十" not in raw:
+        return digits.get(raw, 0)
+    tens, _, ones = raw.partition("十")
+    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+
+
+def month_days(text: str) -> list[str]:
+    """Every month-day the letter names (3月19日, 三月五号, 4月8号) as MM-DD, in order: a follow-up cites
+    the day of the earlier letter, often without its year."""
+    found = []
+    for m in _MONTH_DAY.finditer(text[:MAX_CHARS]):
+        month, day = _number(m.group(1)), _number(m.group(2))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found.append(f"{month:02d}-{day:02d}")
+    return found[:20]
+
+
+def anchor_overlap(a: list[str], b: list[str]) -> tuple[float, list[str]]:
+    """IDF-weighted share of the smaller letter's anchors that the other letter also names."""
+    left, right = set(a), set(b)
+    shared = left & right
+    if not shared:
+        return 0.0, []
+    weight = lambda items: sum(idf(x) for x in items)  # noqa: E731
+    smaller = min(weight(left), weight(right))
+    return (min(1.0, weight(shared) / smaller) if smaller else 0.0), sorted(shared, key=lambda x: -idf(x))
+
+
+def place_conflict(a: list[str], b: list[str]) -> float:
+    """The first place or unit each letter names (its subject, as a title or opening states it) appears
+    nowhere in the other letter: two matters, even in one wording (template letters about two 小区)."""
+    if not a or not b:
+        return 0.0
+    left, right = set(a), set(b)
+    return 0.0 if (a[0] in right or b[0] in left or a[1:2] and a[1] in right or b[1:2] and b[1] in left) else 1.0

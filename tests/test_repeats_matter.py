@@ -1,0 +1,76 @@
+"""The matter of a letter as it survives rewording: anchors, history cues, cited days, bounded cost."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from xinfang.core.idcard import make
+from xinfang.matching.features import compute
+from xinfang.matching.matter import anchors, followup, key_anchors, month_days, new_matter, place_conflict
+from xinfang.matching.score import Candidate, decide
+
+ID = make("371523", date(1951, 2, 8), 31)
+FIRST = ("县信访局的领导你们好，我是白岩镇石门坎村四组的罗德贵。前年工业园区扩建征了我家大垭口一亩八分茶园，"
+         "土地补偿款收到了，茶树和看茶房子的地上附着物补偿一直没有。请领导帮我把茶树补偿要回来。\n"
+         "罗德贵 电话15185473302\n2024年1月26日")
+AGAIN = ("信访局领导 我是石门坎村的罗德贵 1月26日我写过信来 说茶树补偿的事 到现在没人管 同一坡王家李家的都补了"
+         "我家的为哪样不补 你们不给我个说法我就一直写\n罗德贵 电话15185473302\n3月25号")
+OTHER = ("领导您好：我还是石门坎村的罗德贵，这回不是茶树的事，想问问看病报销的政策，我老伴住院花了八千多，"
+         "新农合能报多少？\n罗德贵 15185473302\n2024年5月6日")
+
+
+def fields(name, phone):
+    return {"name": {"value": name}, "phone": {"value": phone}}
+
+
+def test_named_places_and_units_are_anchors_without_the_words_before_them():
+    found = anchors("他老婆名下滨河苑的房子，前进街道锦绣家园3号楼电梯坏了，鑫泰化工厂偷排，包工头耿二虎跑了")
+    assert {"滨河苑", "锦绣家园", "鑫泰化工厂", "3号楼", "耿二虎"} <= set(found)
+    assert "老婆名下滨河苑" not in found and "进街道锦绣家园" not in found
+    assert {"滨河苑", "锦绣家园", "鑫泰化工厂"} <= set(key_anchors(found, limit=10))
+
+
+def test_history_cues_and_cited_days():
+    assert followup(AGAIN) and not followup(FIRST)
+    assert new_matter(OTHER) and not new_matter(AGAIN)
+    assert month_days("三月五号我就给你们写过信，今年3月19日又去了") == ["03-05", "03-19"]
+
+
+def test_the_subject_place_of_two_template_letters_conflicts():
+    assert place_conflict(["东关小区", "东关"], ["西园小区", "西园"]) == 1.0
+    assert place_conflict(["锦绣家园", "锦绣"], ["前进街道", "锦绣家园"]) == 0.0
+
+
+def _candidate(letter_id, text, flds, received):
+    feats = compute(text, flds)
+    return Candidate(letter_id, feats.sig, feats.identity, feats.entities, text, None, None, None, received)
+
+
+def test_reworded_follow_up_is_a_repeat_and_another_matter_of_the_same_person_is_not():
+    earlier = _candidate(1, FIRST, fields("罗德贵", "15185473302"), date(2024, 1, 26))
+    again = compute(AGAIN, fields("罗德贵", "15185473302"))
+    decisions = decide(2, AGAIN, again.identity, again.sig, again.entities, [earlier], received=date(2024, 3, 25))
+    assert [d.kind for d in decisions] == ["repeat"] and decisions[0].reason["identity"] == "手机号相同"
+    other = compute(OTHER, fields("罗德贵", "15185473302"))
+    assert decide(3, OTHER, other.identity, other.sig, other.entities, [earlier], received=date(2024, 5, 6)) == []
+
+
+def test_son_writing_for_his_father_is_linked_as_a_household_not_a_repeat():
+    son_text = ("我是罗建军，在浙江宁波打工。我父亲罗德贵，白岩镇石门坎村四组，前年工业园区征了我家茶园，"
+                "茶树补偿一直没有，我爸年前写了信，到现在没人给个说法，请尽快补到位。\n联系电话：13586629047（罗建军）")
+    son_fields = {"name": {"value": "罗建军", "on_behalf_of": {"value": "罗德贵"}}, "phone": {"value": "13586629047"}}
+    earlier = _candidate(1, FIRST, fields("罗德贵", "15185473302"), date(2024, 1, 26))
+    son = compute(son_text, son_fields)
+    decisions = decide(2, son_text, son.identity, son.sig, son.entities, [earlier], received=date(2024, 4, 17))
+    assert [d.kind for d in decisions] == ["same_matter"]
+    assert decisions[0].reason["identity"].startswith("代亲属反映")
+
+
+def test_a_200k_character_letter_is_matched_in_bounded_time():
+    huge = ("我反映的问题一直没有人解决村里的路坏了" * 11_000)[:200_000]  # no punctuation at all
+    start = time.perf_counter()
+    feats = compute(huge, fields("罗德贵", "15185473302"))
+    earlier = _candidate(1, FIRST, fields("罗德贵", "15185473302"), date(2024, 1, 26))
+    decide(2, huge, feats.identity, feats.sig, feats.entities, [earlier])
+    assert time.perf_counter() - start < 2.0
