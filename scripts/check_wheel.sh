@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 tmp=$(mktemp -d)
-worker=""
-cleanup() { [ -n "$worker" ] && kill "$worker" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
 
 echo "==> building the wheel"
@@ -34,11 +33,9 @@ for name in ("intake", "classifier", "models", "web", "samples", "core", "matchi
 PY
 echo "==> xinfang init"
 "$tmp/venv/bin/xinfang" init
-"$tmp/venv/bin/xinfang" worker > "$tmp/worker.log" 2>&1 &
-worker=$!
 printf '%s\n' '{"id": "wheel-1", "received": "2026-11-20", "text": "县信访局：我叫王建国，住清河县城关镇东关村。村里修路占了我家承包地两亩，至今没有补偿，请求政府督促镇政府依法补偿。王建国 电话13912345678"}' > one.jsonl
 echo "==> one letter through a real worker"
-timeout 300 "$tmp/venv/bin/xinfang" ingest one.jsonl --wait
+timeout 600 "$tmp/venv/bin/xinfang" ingest one.jsonl --wait --workers 1   # starts and stops its own worker
 "$tmp/venv/bin/xinfang" export --format jsonl --out out.jsonl
 "$tmp/venv/bin/python" - <<'PY'
 import json
