@@ -87,7 +87,7 @@ class Office:
 
 def office_path(data_dir: Path | str | None = None) -> Path:
     """<data dir>/office.json when the office has one, else the starter set ($XINFANG_DATA_DIR by default)."""
-    data_dir = data_dir or os.environ.get("XINFANG_DATA_DIR")
+    data_dir = data_dir or load_settings().data_dir
     if data_dir:
         own = Path(data_dir) / "office.json"
         if own.exists():

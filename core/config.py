@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xinfang.core.deadlines import normalise_counting
@@ -42,7 +42,9 @@ class Settings:
     abstain_threshold: float = 0.5
     secure_cookies: bool = False  # True behind HTTPS: cookies are sent over HTTPS only
     proxies: int = 0              # reverse proxies in front of the web app whose X-Forwarded-* are trusted
-    extra: dict[str, str] = field(default_factory=dict)
+    job_memory_mb: int = 6144          # what one letter's job may add to the warm worker's memory
+    maintenance_seconds: int = 60      # how often an idle worker sweeps for letters whose job was lost
+    retrain_hours: float = 24.0        # scheduled retraining on confirmed letters; 0 turns it off
 
     @property
     def originals_dir(self) -> Path:
@@ -106,4 +108,7 @@ def load_settings() -> Settings:
         abstain_threshold=_env_float("XINFANG_ABSTAIN_THRESHOLD", 0.5),
         secure_cookies=os.environ.get("XINFANG_SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes", "on"),
         proxies=_env_int("XINFANG_PROXIES", 0),
+        job_memory_mb=_env_int("XINFANG_JOB_MEMORY_MB", 6144),
+        maintenance_seconds=_env_int("XINFANG_MAINTENANCE_SECONDS", 60),
+        retrain_hours=_env_float("XINFANG_RETRAIN_HOURS", 24.0),
     )

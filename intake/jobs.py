@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
@@ -168,7 +167,7 @@ def retrain_job(schedule: bool = True) -> dict:
     """rq entry point; schedules its next run when a retrain interval is configured."""
     settings = load_settings()
     result = retrain(settings)
-    hours = float(os.environ.get("XINFANG_RETRAIN_HOURS", "24"))
+    hours = settings.retrain_hours
     if schedule and hours > 0:
         schedule_retrain(settings, timedelta(hours=hours))
     return result

@@ -29,8 +29,6 @@ from xinfang.intake.warm import refresh, warm_up
 
 log = logging.getLogger(__name__)
 
-JOB_MEMORY_MB = int(os.environ.get("XINFANG_JOB_MEMORY_MB", "6144"))
-MAINTENANCE_SECONDS = int(os.environ.get("XINFANG_MAINTENANCE_SECONDS", "60"))
 SWEEP_LOCK = "xinfang:{queue}:sweep:lock"  # one sweeper per deployment (queue name), not per Redis
 SWEEP_MAX_SECONDS = 600
 
@@ -38,11 +36,16 @@ SWEEP_MAX_SECONDS = 600
 class LetterWorker(Worker):
     stop_requested = False  # a warm or cold stop was asked for (SIGTERM / SIGINT): do not start again
 
+    def __init__(self, *args, settings: Settings, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.settings = settings  # before rq's own set-up, which already asks for dequeue_timeout
+        super().__init__(*args, **kwargs)
+
+
     @property
     def dequeue_timeout(self) -> int:
         # rq blocks ~400 s waiting for a job; an idle worker must still wake for its maintenance round
         # (which finds letters whose worker was killed), so it waits no longer than that interval.
-        return max(1, min(self.worker_ttl - 15, MAINTENANCE_SECONDS))
+        return max(1, min(self.worker_ttl - 15, self.settings.maintenance_seconds))
 
     def bootstrap(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         # Registered first, then warmed: `ingest --wait` sees a starting worker, and the letters it queues
@@ -63,10 +66,11 @@ class LetterWorker(Worker):
     def main_work_horse(self, job, queue) -> None:  # noqa: ANN001
         # One job uses one core: tesseract's OpenMP threads would fight the other worker for the second.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        if JOB_MEMORY_MB > 0:
+        memory_mb = self.settings.job_memory_mb
+        if memory_mb > 0:
             # The ceiling is what one letter may add: the horse starts with the parent's address space
             # (model, dictionaries, OCR sessions), shared and already paid for.
-            limit = _address_space() + JOB_MEMORY_MB * 1024 * 1024
+            limit = _address_space() + memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         super().main_work_horse(job, queue)
 
@@ -100,7 +104,7 @@ def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
     from xinfang.intake.recovery import RECEIVED_GRACE, requeue_stranded
 
     lock = SWEEP_LOCK.format(queue=settings.queue_name)
-    if not connection.set(lock, "1", nx=True, ex=max(MAINTENANCE_SECONDS - 5, 5)):
+    if not connection.set(lock, "1", nx=True, ex=max(settings.maintenance_seconds - 5, 5)):
         return []
     # The first lock spaces the rounds; this one keeps a second round out while a long one (thousands of
     # letters after a Redis restart) still runs, so no letter is queued twice by two sweepers.
@@ -130,7 +134,7 @@ def run_worker(settings: Settings, burst: bool = False, with_scheduler: bool = T
     worked = False
     while True:
         worker = LetterWorker([get_queue(settings)], connection=redis_connection(settings.redis_url),
-                              maintenance_interval=MAINTENANCE_SECONDS)
+                              maintenance_interval=settings.maintenance_seconds, settings=settings)
         try:
             if not burst:
                 sweep_stranded(settings, worker.connection)
