@@ -6,6 +6,8 @@ import csv
 import io
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from xinfang.core.errors import BadInputError
 
 
@@ -24,7 +26,6 @@ def read_table(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         raise BadInputError(f"找不到文件 {path}。")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
 
         sheet = load_workbook(path, read_only=True, data_only=True).active
         rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -29,10 +29,10 @@ class ModelMismatchError(Exception):
 
 
 def library_versions() -> dict[str, str]:
-    import jieba
-    import numpy
-    import scipy
-    import sklearn
+    import jieba  # start-up: library versions are read only when a model is saved or loaded
+    import numpy  # start-up: library versions are read only when a model is saved or loaded
+    import scipy  # start-up: library versions are read only when a model is saved or loaded
+    import sklearn  # start-up: library versions are read only when a model is saved or loaded
 
     return {"python": ".".join(platform.python_version_tuple()[:2]), "scikit-learn": sklearn.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__, "jieba": jieba.__version__,

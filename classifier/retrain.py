@@ -23,6 +23,8 @@ from xinfang.classifier.routing_table import Office, load_office
 from xinfang.classifier.training import evaluate_router, train_from_records
 from xinfang.classifier.versions import promote
 from xinfang.core.config import Settings
+from xinfang.models import Letter, Review, Status
+from xinfang.models.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,6 @@ def mix_training(base: list[dict], confirmed: list[dict], office: Office) -> lis
 
 def confirmed_records(settings: Settings) -> list[dict]:
     """Every confirmed letter whose latest review may train the model, as training records."""
-    from xinfang.models import Letter, Review, Status
-    from xinfang.models.db import session_scope
 
     records = []
     with session_scope(settings.database_url) as session:

@@ -11,12 +11,15 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, Retry, Worker, get_current_job
+from sqlalchemy import select, update
 
 from xinfang.classifier.retrain import retrain
 from xinfang.core.config import Settings, load_settings
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake import locks
 from xinfang.intake.corrections import rerun_text
+from xinfang.models import Letter, Status, record
+from xinfang.models.db import session_scope
 
 SCHEDULED_RETRAIN_JOB_ID = "xinfang-retrain-scheduled"
 
@@ -84,10 +87,7 @@ def _jobs(settings: Settings, rows: Sequence[Any]) -> dict[str, list[int]]:
 
 
 def _enqueue_chunk(settings: Settings, letter_ids: list[int]) -> list[str]:
-    from sqlalchemy import select, update
 
-    from xinfang.models import Letter, Status, record
-    from xinfang.models.db import session_scope
 
     with session_scope(settings.database_url) as session:
         rows = session.execute(select(Letter.id, Letter.attempts, Letter.ocr_engine)
@@ -152,7 +152,8 @@ def process_letters_job(letter_ids: list[int]) -> dict[str, int]:
 
 
 def _process_one(settings: Settings, letter_id: int, job_id: str | None) -> str:
-    from xinfang.intake import locks
+
+    # import cycle: the pipeline imports this module (through its stages)
     from xinfang.intake.pipeline import process_letter
 
     owner = job_id or f"direct-{letter_id}"

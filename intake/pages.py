@@ -130,6 +130,7 @@ def _render_scale(size_points: tuple[float, float], limits: PageLimits) -> float
 def _register_heic() -> bool:
     """HEIC (phone photos) opens through pillow-heif when it is installed; it is optional."""
     try:
+        # optional dependency: HEIC support only where pillow-heif is installed
         from pillow_heif import register_heif_opener
     except ImportError:
         return False

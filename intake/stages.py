@@ -11,13 +11,19 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from xinfang.classifier.persist import ModelMismatchError, load_model
 from xinfang.classifier.routing_table import file_stamp
 from xinfang.core.config import Settings
 from xinfang.core.errors import EmptyFileError, ModelError
+from xinfang.intake.fields import extract_fields
+from xinfang.intake.fields.places import Places
+from xinfang.intake.normalize import normalize_text
 from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
 from xinfang.intake.ocr.layout import is_line_image
 from xinfang.intake.page_images import has_view, store_view
 from xinfang.intake.pages import Page, PageLimits, iter_pages
+from xinfang.intake.preprocess import is_blank, preprocess
+from xinfang.intake.split import split_batch
 from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute, gazetteer
 from xinfang.matching.score import Decision
 from xinfang.matching.service import features_of, find_repeats, index_letter
@@ -82,7 +88,6 @@ def read_page(page: Page, engine: OcrEngine) -> OcrPage:
     """A PDF's real text layer as it is; a blank sheet without OCR; a one-line image as it is (page clean-up
     blows a line crop up to page size and tilts it, which made real handwritten lines read far worse);
     anything else preprocessed and OCR'd."""
-    from xinfang.intake.preprocess import is_blank, preprocess
 
     if page.text_layer is not None:
         lines = [OcrLine(text.strip(), 1.0, (0, 0, 0, 0)) for text in page.text_layer.splitlines() if text.strip()]
@@ -97,8 +102,8 @@ def read_page(page: Page, engine: OcrEngine) -> OcrPage:
 
 def split_pages(session: Session, settings: Settings, letter: Letter, pages: list[OcrPage]) -> list[int]:
     """Cut a batch scan into letters; this letter keeps the first, new letters get the others."""
+    # import cycle: intake.jobs imports the pipeline, which imports this module
     from xinfang.intake.jobs import enqueue_letter
-    from xinfang.intake.split import split_batch
 
     groups = split_batch([page.text for page in pages])
     if len(groups) <= 1:
@@ -130,7 +135,6 @@ def split_pages(session: Session, settings: Settings, letter: Letter, pages: lis
 @lru_cache(maxsize=4)
 def _places(path: str, stamp: tuple[int, int]) -> object | None:
     """One compiled matcher per version of the file (`stamp`): an administrator's edit is read at once."""
-    from xinfang.intake.fields.places import Places
 
     return Places.from_file(Path(path))
 
@@ -146,8 +150,6 @@ def places_path(settings: Settings) -> Path:
 
 
 def extract(settings: Settings, letter: Letter) -> None:
-    from xinfang.intake.fields import extract_fields
-    from xinfang.intake.normalize import normalize_text
 
     # A text people corrected (intake/corrections.py) wins over the OCR, which stays as it was read.
     letter.text = normalize_text(letter.corrected_text or letter.ocr_text or "")
@@ -161,8 +163,6 @@ def extract(settings: Settings, letter: Letter) -> None:
 
 def extract_sample(settings: Settings, text: str) -> dict:
     """The fields of a text without a letter (the worker's warm-up runs every extractor once)."""
-    from xinfang.intake.fields import extract_fields  # loaded on first use, as in `extract`
-    from xinfang.intake.normalize import normalize_text
 
     return extract_fields(normalize_text(text), current_places(settings))
 
@@ -194,7 +194,6 @@ def model_changed(settings: Settings) -> bool:
 
 def current_model(settings: Settings) -> object | None:
     """The promoted model, reloaded when its directory changes (a retrain promotes a new one)."""
-    from xinfang.classifier.persist import ModelMismatchError, load_model
 
     found = _model_stamp(settings)
     if found is None:

@@ -101,6 +101,7 @@ def _address_space() -> int:
 
 def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
     """Requeue lost letters; one worker at a time does it (a short Redis lock)."""
+    # import cycle: intake.recovery imports intake.jobs, which the worker imports first
     from xinfang.intake.recovery import RECEIVED_GRACE, requeue_stranded
 
     lock = SWEEP_LOCK.format(queue=settings.queue_name)

@@ -12,6 +12,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -96,7 +97,6 @@ def check_connection(url: str) -> None:
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
-    from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
 

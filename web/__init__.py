@@ -7,6 +7,11 @@ from typing import Any
 from flask import Flask, g
 
 from xinfang.core.config import Settings, load_settings
+from xinfang.web import admin, api, auth, batch, clerk, correction, reopen, reports, review
+from xinfang.web.errors import register_errors
+from xinfang.web.extensions import csrf, login_manager
+from xinfang.web.filters import register_filters
+from xinfang.web.security import install as install_security
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,8 +28,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if test_config:
         app.config.update(test_config)
 
-    from xinfang.web import admin, api, auth, batch, clerk, correction, reopen, reports, review
-    from xinfang.web.extensions import csrf, login_manager
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -39,7 +42,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     reopen.register(app)
     csrf.exempt(api.bp)
 
-    from xinfang.web.filters import register_filters
 
     register_filters(app)
 
@@ -49,8 +51,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         if session is not None:
             session.close()
 
-    from xinfang.web.errors import register_errors
-    from xinfang.web.security import install as install_security
 
     register_errors(app)
     install_security(app, settings)

@@ -14,10 +14,14 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from xinfang.core.display import safe_display_name
+from xinfang.core.errors import ServiceUnavailableError, XinfangError
 from xinfang.core.privacy import mask_id_number, mask_identity_deep, mask_phone, sees_full_identity
+from xinfang.intake.ingest import ingest_stream
+from xinfang.intake.jobs import enqueue_letters
 from xinfang.models import Letter, Role, Status, record
 from xinfang.web.access import (
     MAX_ID,
@@ -29,9 +33,15 @@ from xinfang.web.access import (
     user_filters,
     visible,
 )
+from xinfang.web.batch import backlog_summary, retry_letters
 from xinfang.web.clerk import NOT_RETRYABLE, duplicate_json
 from xinfang.web.extensions import csrf, db, settings
+from xinfang.web.letter_page import EDITABLE
+from xinfang.web.openapi import spec
+from xinfang.web.queue import count_capped, deadline_of, filtered, ordered, with_relations
 from xinfang.web.records import letter_record
+from xinfang.web.review import HEADS, AlreadyHandled, apply_review, field_problem, label_problem, send_back
+from xinfang.web.statistics import PeriodError, as_json, compute, parse_period
 from xinfang.web.tokens import read_token
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -73,7 +83,6 @@ def _letter(letter_id: int) -> Letter | tuple[Response, int]:
     letter = db().get(Letter, letter_id) if 0 < letter_id <= MAX_ID else None
     if letter is None:
         return error(404, "not_found", f"没有第 {letter_id} 号信件。")
-    from werkzeug.exceptions import NotFound
 
     try:
         return letter_or_404(letter_id)
@@ -83,7 +92,6 @@ def _letter(letter_id: int) -> Letter | tuple[Response, int]:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    from xinfang.web.openapi import spec
 
     return jsonify(spec())
 
@@ -99,9 +107,6 @@ def me() -> Response:
 @login_required
 def upload() -> Any:
     """Store uploaded files (multipart field `files`, repeatable) and queue them."""
-    from xinfang.core.errors import ServiceUnavailableError, XinfangError
-    from xinfang.intake.ingest import ingest_stream
-    from xinfang.intake.jobs import enqueue_letters
 
     if (denied := _require(Role.clerk, Role.reviewer)) is not None:
         return denied
@@ -195,8 +200,6 @@ def _letter_in_review(letter_id: int) -> Any:
 @login_required
 def review(letter_id: int) -> Any:
     """Confirm or correct: JSON {category, purpose, department, is_repeat?, fields?: {key: value}}."""
-    from xinfang.web.letter_page import EDITABLE
-    from xinfang.web.review import HEADS, AlreadyHandled, apply_review, field_problem, label_problem
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
@@ -232,7 +235,6 @@ def review(letter_id: int) -> Any:
 @bp.post("/letters/<int:letter_id>/rescan")
 @login_required
 def rescan(letter_id: int) -> Any:
-    from xinfang.web.review import AlreadyHandled, send_back
 
     found = _letter_in_review(letter_id)
     if not isinstance(found, Letter):
@@ -252,8 +254,6 @@ def rescan(letter_id: int) -> Any:
 @bp.post("/letters/<int:letter_id>/retry")
 @login_required
 def retry(letter_id: int) -> Any:
-    from xinfang.core.errors import ServiceUnavailableError
-    from xinfang.web.batch import retry_letters
 
     if (denied := _require(Role.clerk, Role.reviewer)) is not None:
         return denied
@@ -275,7 +275,6 @@ def retry(letter_id: int) -> Any:
 @login_required
 def queue() -> Any:
     """The review queue with the same filters as the page (query parameters of the same names)."""
-    from xinfang.web.queue import count_capped, deadline_of, filtered, ordered, with_relations
 
     if (denied := _require(Role.reviewer, Role.supervisor)) is not None:
         return denied
@@ -310,7 +309,6 @@ def queue() -> Any:
 @bp.get("/backlog")
 @login_required
 def backlog() -> Response:
-    from xinfang.web.batch import backlog_summary
 
     return jsonify(backlog_summary())
 
@@ -318,7 +316,6 @@ def backlog() -> Response:
 @bp.get("/stats")
 @login_required
 def stats() -> Any:
-    from xinfang.web.statistics import PeriodError, as_json, compute, parse_period
 
     if (denied := _require(Role.supervisor)) is not None:
         return denied

@@ -19,6 +19,7 @@ from xinfang.intake.jobs import enqueue_letter
 from xinfang.models import AuditEvent, Letter, Role, Status, record
 from xinfang.web.access import visible
 from xinfang.web.auth import role_required
+from xinfang.web.clerk import ActionForm
 from xinfang.web.extensions import db, settings
 
 bp = Blueprint("batch", __name__)
@@ -53,7 +54,6 @@ def backlog_summary() -> dict:
 @bp.get("/batch")
 @login_required
 def index() -> str:
-    from xinfang.web.clerk import ActionForm
 
     summary = backlog_summary()
     failed = visible(db().scalars(select(Letter).where(Letter.status == Status.failed)

@@ -28,6 +28,7 @@ from xinfang.web.access import (
     letter_or_404,
     masks_identity,
     parse_ids,
+    shown_field,
     user_filters,
     visible,
 )
@@ -35,6 +36,16 @@ from xinfang.web.auth import role_required
 from xinfang.web.choices import office_choices
 from xinfang.web.extensions import db, settings
 from xinfang.web.labels import event_view
+from xinfang.web.letter_page import (
+    batch_letters,
+    field_rows,
+    head_views,
+    ocr_pages,
+    repeat_view,
+    text_segments,
+)
+from xinfang.web.queue import deadline_of, visible_neighbour
+from xinfang.web.review import ReviewForm
 
 bp = Blueprint("letters", __name__)
 
@@ -140,17 +151,6 @@ def index() -> str:
 @bp.get("/letters/<int:letter_id>")
 @login_required
 def detail(letter_id: int) -> str:
-    from xinfang.web.access import shown_field
-    from xinfang.web.letter_page import (
-        batch_letters,
-        field_rows,
-        head_views,
-        ocr_pages,
-        repeat_view,
-        text_segments,
-    )
-    from xinfang.web.queue import deadline_of, visible_neighbour
-    from xinfang.web.review import ReviewForm
 
     letter = letter_or_404(letter_id)
     record(db(), "viewed", letter_id=letter.id, user_id=current_user.id)

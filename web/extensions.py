@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, current_app, g
+from flask import Flask, Request, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
@@ -53,7 +53,7 @@ def load_user_from_token(request: Request) -> User | None:
     header = request.headers.get("Authorization", "")
     if not request.path.startswith("/api/") or not header.lower().startswith("bearer "):
         return None
-    from xinfang.web.tokens import read_token
+    from xinfang.web.tokens import read_token  # import cycle: web.tokens imports this module's login manager
 
     user_id = read_token(current_app.config["SECRET_KEY"], header[7:].strip())
     if user_id is None:
@@ -66,8 +66,6 @@ def load_user_from_token(request: Request) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():  # noqa: ANN201
     """Pages send the browser to the login form; the API answers 401 in JSON."""
-    from flask import jsonify, redirect, request, url_for
-
     if request.path.startswith("/api/"):
         return jsonify({"error": "unauthorized", "message": "需要登录或有效的 API 令牌（Authorization: Bearer ...）。"}), 401
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from xinfang.web.access import shown_field
 from xinfang.web.labels import ROLE_LABELS, pages_label
 
 STATUS_LABELS = {
@@ -22,6 +23,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda p: "" if p is None else f"{100 * float(p):.0f}%", "pct")
     app.add_template_filter(lambda r: ROLE_LABELS.get(str(r), str(r)), "role_label")
     app.add_template_filter(pages_label, "pages_label")
-    from xinfang.web.access import shown_field
 
     app.add_template_global(shown_field, "shown_field")

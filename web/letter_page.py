@@ -17,6 +17,7 @@ from sqlalchemy.orm import object_session
 
 from xinfang.core import idcard
 from xinfang.core.privacy import mask_identity_deep, mask_identity_text
+from xinfang.matching.service import export_fields
 from xinfang.models import Letter
 from xinfang.web.labels import FIELD_WORDS, field_text
 
@@ -223,7 +224,6 @@ def repeat_view(letter: Letter, masked: bool = False) -> dict | None:
     pairs = [p for p in (link.reason or {}).get("passages", []) if isinstance(p, list | tuple) and len(p) == 2]
     mine = letter.text or letter.ocr_text or ""
     theirs = link.earlier.text or link.earlier.ocr_text or ""
-    from xinfang.matching.service import export_fields
 
     session = object_session(letter)
     group = export_fields(session, letter)["matter_group"] if session is not None else None

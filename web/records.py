@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from xinfang.core.privacy import mask_id_number, mask_identity_deep, mask_identity_text, mask_phone
+from xinfang.matching.service import export_fields
 from xinfang.models import Letter
 
 EXPORT_FIELDS = ("id", "external_id", "original_name", "status", "failure", "text", "fields", "suggestions",
@@ -71,7 +72,6 @@ def _repeat_extra(letter: Letter, mask_identity: bool) -> dict[str, Any]:
     session = object_session(letter)
     if session is None:
         return {"reasons": None, "matter_group": None}
-    from xinfang.matching.service import export_fields
 
     extra = export_fields(session, letter)
     if mask_identity and extra["reasons"]:

@@ -6,6 +6,8 @@ import csv
 import io
 
 from flask import Blueprint, abort, render_template, request, send_file
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from werkzeug.wrappers import Response
 
 from xinfang.core.spreadsheet import safe_cell
@@ -53,8 +55,6 @@ def _sheet_rows(stats: Stats) -> list[tuple[str, list[list[object]]]]:
 @bp.get("/export.xlsx")
 @role_required(Role.supervisor)
 def export_xlsx() -> Response:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     stats = current_stats()
     book = Workbook()

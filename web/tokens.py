@@ -11,6 +11,12 @@ import time
 
 import click
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from xinfang.core.config import load_settings
+from xinfang.core.errors import NotFoundError
+from xinfang.models import User, record
+from xinfang.models.db import session_scope
 
 SALT = "xinfang-api-token"
 
@@ -47,12 +53,7 @@ def token_command() -> None:
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650), help="valid for N days")
 def create(username: str, days: int) -> None:
     """Print a new API token for USERNAME."""
-    from sqlalchemy import select
 
-    from xinfang.core.config import load_settings
-    from xinfang.core.errors import NotFoundError
-    from xinfang.models import User, record
-    from xinfang.models.db import session_scope
 
     settings = load_settings()
     with session_scope(settings.database_url) as session:

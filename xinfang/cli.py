@@ -27,13 +27,19 @@ def main() -> None:
 
 
 def _register() -> None:
+    # start-up: loaded when a command runs, so `xinfang --help` stays fast
     from xinfang.commands import data, demo, serve, setup
 
     for command in (setup.init, setup.user, serve.web, serve.worker, data.ingest, data.export, data.requeue,
                     data.reindex, demo.demo):
         main.add_command(command)
+    # start-up: loaded when a command runs, so `xinfang --help` stays fast
     from xinfang.commands.model import evaluate_command, model_group, train_command
+
+    # start-up: loaded when a command runs, so `xinfang --help` stays fast
     from xinfang.commands.ocr import ocr_group
+
+    # start-up: loaded when a command runs, so `xinfang --help` stays fast
     from xinfang.commands.samples import samples_group
 
     main.add_command(train_command, "train")
@@ -41,6 +47,7 @@ def _register() -> None:
     main.add_command(model_group, "model")
     main.add_command(samples_group, "samples")
     main.add_command(ocr_group, "ocr")
+    # start-up: loaded when a command runs, so `xinfang --help` stays fast
     from xinfang.web.tokens import token_command
 
     main.add_command(token_command, "token")

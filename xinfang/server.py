@@ -18,7 +18,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):  # noqa: ANN201
-        from xinfang.web import create_app
+        from xinfang.web import create_app  # start-up: the web app loads only when gunicorn starts it
 
         return create_app(self.settings)
 

@@ -49,7 +49,7 @@ class OcrPage:
 def blank_page(image: Image.Image, index: int, engine: str) -> OcrPage | None:
     """An empty result for a page with no ink (a batch's separator sheet), without running OCR on it:
     faster, and no scanner speckle read as stray characters that would make it look like a letter."""
-    from xinfang.intake.preprocess import is_blank
+    from xinfang.intake.preprocess import is_blank  # start-up: only the chosen engine and its libraries load
 
     if is_blank(image):
         return OcrPage(index, engine, image.width, image.height, [], notes=["blank page"])
@@ -67,14 +67,17 @@ def get_engine(name: str, languages: str = "chi_sim") -> OcrEngine:
     check on pages it reads with low confidence; the most accurate and on average the cheapest, see
     intake/ocr/auto.py)."""
     if name == "tesseract":
+        # start-up: only the chosen engine and its libraries load
         from xinfang.intake.ocr.tesseract import TesseractEngine
 
         return TesseractEngine(languages)
     if name == "rapidocr":
+        # start-up: only the chosen engine and its libraries load
         from xinfang.intake.ocr.rapid import RapidOcrEngine
 
         return RapidOcrEngine()
     if name == "auto":
+        # start-up: only the chosen engine and its libraries load
         from xinfang.intake.ocr.auto import AutoEngine
 
         return AutoEngine(get_engine("rapidocr", languages))

@@ -86,6 +86,7 @@ class RapidOcrEngine:
         """One onnxruntime thread: the worker pool scales over cores, not the engine inside one job.
         `lines`: an image that is one line of text is recognised without detection; `columns`: runs are
         read column by column (intake/ocr/layout.py). Both off is the engine as it was (bench baseline)."""
+        # start-up: onnxruntime/OpenCV load only when RapidOCR is used
         from rapidocr_onnxruntime import RapidOCR
 
         self.det_side = det_side
@@ -119,7 +120,7 @@ class RapidOcrEngine:
 
     def runs(self, image: Image.Image) -> list[OcrLine]:
         """Text runs with page-pixel boxes: detection on the shrunk page, recognition on full-size crops."""
-        import cv2
+        import cv2  # start-up: onnxruntime/OpenCV load only when RapidOCR is used
 
         page = np.asarray(image.convert("RGB"))[:, :, ::-1]  # BGR, as RapidOCR's cv2.imread would give
         height, width = page.shape[:2]

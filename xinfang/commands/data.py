@@ -47,13 +47,13 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--form", default=None, help="信访形式 for these files (default 来信, or 网上信访 for text).")
 def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: object, form: str | None) -> None:
     """Register files or folders of letters and queue them. Safe to run again: stored files are skipped."""
-    from xinfang.intake.jobs import check_redis, live_workers
+    from xinfang.intake.jobs import check_redis, live_workers  # start-up: loaded only when this command runs
 
     settings = load_settings()
     upgrade(settings.database_url)
     check_redis(settings)
     if own_workers:
-        from xinfang.commands.local_workers import (
+        from xinfang.commands.local_workers import (  # start-up: loaded only when this command runs
             local_workers,  # rq is imported only when used: CLI start-up
         )
 
@@ -71,8 +71,8 @@ def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: obje
 
 
 def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form: str | None) -> list[int]:
-    from xinfang.intake.ingest import ingest_path
-    from xinfang.intake.jobs import enqueue_letters
+    from xinfang.intake.ingest import ingest_path  # start-up: loaded only when this command runs
+    from xinfang.intake.jobs import enqueue_letters  # start-up: loaded only when this command runs
 
     received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
     files = _files(paths)
@@ -110,7 +110,7 @@ def _wait(settings: Settings, letter_ids: list[int], own: list | None = None) ->
 
     Says so, instead of waiting silently, when no worker is left to do the work.
     """
-    from xinfang.intake.jobs import live_workers
+    from xinfang.intake.jobs import live_workers  # start-up: loaded only when this command runs
 
     checked = time.monotonic()
     with Progress(TextColumn("[bold]processing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -176,7 +176,7 @@ def export(fmt: str, out: Path | None, status: str | None) -> None:
 @click.option("--failed", is_flag=True, help="Also retry letters that failed.")
 def requeue(failed: bool) -> None:
     """Queue again every letter that waits without a live job (e.g. after Redis lost its data)."""
-    from xinfang.intake.recovery import requeue_stranded
+    from xinfang.intake.recovery import requeue_stranded  # start-up: loaded only when this command runs
 
     ids = requeue_stranded(load_settings(), include_failed=failed)
     click.echo(f"requeued {len(ids)} letters")
@@ -185,8 +185,8 @@ def requeue(failed: bool) -> None:
 @click.command()
 def reindex() -> None:
     """Rebuild the repeat-filing index from every processed letter."""
-    from xinfang.intake.stages import office_gazetteer
-    from xinfang.matching.service import reindex as rebuild
+    from xinfang.intake.stages import office_gazetteer  # start-up: loaded only when this command runs
+    from xinfang.matching.service import reindex as rebuild  # start-up: loaded only when this command runs
 
     settings = load_settings()
     with session_scope(settings.database_url) as session:

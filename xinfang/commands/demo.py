@@ -69,9 +69,9 @@ def ensure_redis(settings: Settings, processes: list[subprocess.Popen]) -> Setti
 
 
 def ingest_samples(settings: Settings, count: int) -> int:
-    from xinfang.intake.ingest import ingest_path
-    from xinfang.intake.jobs import enqueue_letter
-    from xinfang.samples import letters_dir, load_index
+    from xinfang.intake.ingest import ingest_path  # start-up: loaded only when this command runs
+    from xinfang.intake.jobs import enqueue_letter  # start-up: loaded only when this command runs
+    from xinfang.samples import letters_dir, load_index  # start-up: loaded only when this command runs
 
     queued = 0
     for item in load_index()[:count]:
@@ -97,7 +97,7 @@ def ingest_samples(settings: Settings, count: int) -> int:
 def demo(host: str, port: int, letter_count: int, no_serve: bool, check: bool, timeout: int) -> None:
     """Set up and run the whole desk on this machine with sample letters."""
     if check:
-        from xinfang.commands.demo_check import run_check
+        from xinfang.commands.demo_check import run_check  # start-up: loaded only when this command runs
 
         run_check(timeout)
         return
@@ -117,7 +117,7 @@ def demo(host: str, port: int, letter_count: int, no_serve: bool, check: bool, t
         if no_serve:
             return
         _print_welcome(host, port, settings)
-        from xinfang.server import serve
+        from xinfang.server import serve  # start-up: loaded only when this command runs
 
         serve(settings, host, port, workers=2, threads=4)
     finally:

@@ -83,7 +83,7 @@ def _fetch_queue_page(base: str) -> tuple[int, str]:
 
 def run_check(timeout: float, letter_count: int = CHECK_LETTERS) -> None:
     """The whole check; raises CheckFailed with the failing step."""
-    from xinfang.commands import demo as demo_module
+    from xinfang.commands import demo as demo_module  # start-up: loaded only when this command runs
 
     deadline = time.monotonic() + timeout
     started = time.monotonic()

@@ -32,8 +32,9 @@ def label_columns(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _load(data: Path, text_col: str, title_col: str | None, label_col: tuple[str, ...]) -> tuple[list, bool, dict]:
+    # start-up: loaded only when this command runs
     from xinfang.classifier.dataio import check_columns, read_table, to_records
-    from xinfang.classifier.segment import looks_segmented
+    from xinfang.classifier.segment import looks_segmented  # start-up: loaded only when this command runs
 
     rows = read_table(data)
     heads = label_columns(label_col)
@@ -51,7 +52,7 @@ def _load(data: Path, text_col: str, title_col: str | None, label_col: tuple[str
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="model directory to write")
 def train_command(data: Path, text_col: str, title_col: str | None, label_col: tuple[str, ...], out: Path) -> None:
     """Train a classifier from an office's records."""
-    from xinfang.classifier.training import train_from_records
+    from xinfang.classifier.training import train_from_records  # start-up: loaded only when this command runs
 
     records, segmented, heads = _load(data, text_col, title_col, label_col)
     click.echo(f"{len(records)} records, labels {heads}, text {'pre-segmented' if segmented else 'raw'}")
@@ -72,8 +73,9 @@ def train_command(data: Path, text_col: str, title_col: str | None, label_col: t
 def evaluate_command(data: Path, model_dir: Path, text_col: str, title_col: str | None, label_col: tuple[str, ...],
                      as_json: bool) -> None:
     """Accuracy, macro-F1, per-class scores and the confusion matrix of a model on labelled records."""
+    # start-up: loaded only when this command runs
     from xinfang.classifier.persist import ModelMismatchError, load_model
-    from xinfang.classifier.training import evaluate_router
+    from xinfang.classifier.training import evaluate_router  # start-up: loaded only when this command runs
 
     records, segmented, heads = _load(data, text_col, title_col, label_col)
     try:
@@ -118,8 +120,9 @@ def model_group() -> None:
 
 @model_group.command("list")
 def list_command() -> None:
+    # start-up: loaded only when this command runs
     from xinfang.classifier.versions import current_version, versions
-    from xinfang.core.config import load_settings
+    from xinfang.core.config import load_settings  # start-up: loaded only when this command runs
 
     root = load_settings().models_root
     now = current_version(root)
@@ -135,8 +138,8 @@ def list_command() -> None:
 @model_group.command("promote")
 @click.argument("version")
 def promote_command(version: str) -> None:
-    from xinfang.classifier.versions import promote
-    from xinfang.core.config import load_settings
+    from xinfang.classifier.versions import promote  # start-up: loaded only when this command runs
+    from xinfang.core.config import load_settings  # start-up: loaded only when this command runs
 
     meta = promote(load_settings().models_root, version)
     click.echo(f"current model is now {meta['version']}")
@@ -144,8 +147,8 @@ def promote_command(version: str) -> None:
 
 @model_group.command("rollback")
 def rollback_command() -> None:
-    from xinfang.classifier.versions import rollback
-    from xinfang.core.config import load_settings
+    from xinfang.classifier.versions import rollback  # start-up: loaded only when this command runs
+    from xinfang.core.config import load_settings  # start-up: loaded only when this command runs
 
     meta = rollback(load_settings().models_root)
     click.echo(f"rolled back; current model is now {meta['version']}")
@@ -157,8 +160,9 @@ def rollback_command() -> None:
 @click.option("--force", is_flag=True, help="train and promote it even when a model is already promoted")
 def starter_command(size: int, force: bool) -> None:
     """Give the office the starter model (generated letters, office knowledge, real-data calibration)."""
+    # start-up: loaded only when this command runs
     from xinfang.commands.starter import ensure_starter_model, train_starter
-    from xinfang.core.config import load_settings
+    from xinfang.core.config import load_settings  # start-up: loaded only when this command runs
 
     settings = load_settings()
     if force:
@@ -172,9 +176,9 @@ def starter_command(size: int, force: bool) -> None:
 @click.option("--now", "now", is_flag=True, help="run here instead of queueing an rq job")
 @click.option("--force", is_flag=True, help="promote even if the new model is worse on held-out letters")
 def retrain_command(now: bool, force: bool) -> None:
-    from xinfang.classifier.retrain import retrain
-    from xinfang.core.config import load_settings
-    from xinfang.intake.jobs import enqueue_retrain
+    from xinfang.classifier.retrain import retrain  # start-up: loaded only when this command runs
+    from xinfang.core.config import load_settings  # start-up: loaded only when this command runs
+    from xinfang.intake.jobs import enqueue_retrain  # start-up: loaded only when this command runs
 
     settings = load_settings()
     if not now:

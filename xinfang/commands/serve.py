@@ -16,7 +16,7 @@ from xinfang.core.config import load_settings
 @click.option("--threads", default=4, show_default=True, type=int)
 def web(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the web UI and the API with gunicorn."""
-    from xinfang.server import serve
+    from xinfang.server import serve  # start-up: loaded only when this command runs
 
     serve(load_settings(), host, port, workers, threads)
 
@@ -25,9 +25,9 @@ def web(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Run one rq worker that processes letters."""
-    from xinfang.intake.jobs import check_redis
-    from xinfang.intake.worker import run_worker
-    from xinfang.models.db import check_connection
+    from xinfang.intake.jobs import check_redis  # start-up: loaded only when this command runs
+    from xinfang.intake.worker import run_worker  # start-up: loaded only when this command runs
+    from xinfang.models.db import check_connection  # start-up: loaded only when this command runs
 
     settings = load_settings()
     check_connection(settings.database_url)

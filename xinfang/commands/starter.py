@@ -21,7 +21,7 @@ STARTER_SIZE = 3000
 def starter_corpus(size: int = STARTER_SIZE, seed: int = STARTER_SEED) -> list[dict]:
     """Generated letters in every voice (samples/styles.py), about every unit of the office, at county shares."""
     # the generator: CLI only; imported on use for start-up time
-    from xinfang.samples.generate import generate_letters
+    from xinfang.samples.generate import generate_letters  # start-up: loaded only when this command runs
 
     return list(generate_letters(size, seed, styles=True, every_unit=True))
 
@@ -29,11 +29,14 @@ def starter_corpus(size: int = STARTER_SIZE, seed: int = STARTER_SEED) -> list[d
 def train_starter(settings: Settings, size: int = STARTER_SIZE) -> dict:
     """Train, store as a version, promote it and keep its corpus; returns the held-out metrics."""
     # imported here: the classifier (numpy, scipy, sklearn) loads only for commands that train, for start-up time
+    # start-up: loaded only when this command runs
     from xinfang.classifier.calibration import load_calibration
-    from xinfang.classifier.persist import new_version_id
+    from xinfang.classifier.persist import new_version_id  # start-up: loaded only when this command runs
+
+    # start-up: loaded only when this command runs
     from xinfang.classifier.retrain import write_starter_corpus
-    from xinfang.classifier.training import train_from_records
-    from xinfang.classifier.versions import promote
+    from xinfang.classifier.training import train_from_records  # start-up: loaded only when this command runs
+    from xinfang.classifier.versions import promote  # start-up: loaded only when this command runs
 
     corpus = starter_corpus(size)
     version = new_version_id()
