@@ -178,7 +178,7 @@ def test_page_images_suggestions_and_the_earlier_letter_are_audited_views(desk):
     client = app.test_client()
     login(client, "rev")
     image = client.get(f"/letters/{scan_id}/pages/0.png")
-    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"  # page images are made at intake, as JPEG
     assert image.headers["Cache-Control"] == "private, no-store"
     assert client.get(f"/api/letters/{letter_id}/suggestions", headers=headers("rev")).status_code == 200
     assert client.get(f"/letters/{letter_id}").status_code == 200
