@@ -10,7 +10,8 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import ROOT, WorkerProcess, install_model, settings_env
+from tests.conftest import ROOT, WorkerProcess, install_model, settings_env, wait_for
+from xinfang.intake.jobs import live_workers
 from xinfang.models import User
 from xinfang.models.db import session_scope
 from xinfang.web.records import EXPORT_FIELDS
@@ -52,6 +53,8 @@ def test_ingest_wait_then_export_jsonl_and_csv(settings, redis_url, starter_mode
     ]), encoding="utf-8")
     worker = WorkerProcess(settings)
     try:
+        # `ingest --wait` refuses at once when no worker is registered: wait for this one's start-up first.
+        wait_for(lambda: live_workers(settings) > 0, timeout=600, message="the worker to register")
         run = xinfang(settings, "ingest", str(online), "--wait")
         assert "1 files: 1 new" in run.stdout and "3 letters" in run.stdout
         assert "failed" in run.stdout  # the empty line is reported, not hidden
