@@ -9,6 +9,7 @@ names the earlier matter's place. Everything here is linear in the text and boun
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -173,10 +174,62 @@ def month_days(text: str) -> list[str]:
     return found[:20]
 
 
+KEYWORDS = 60          # words kept per letter (most telling first); the index stores them
+KEYWORD_MIN_IDF = 7.0  # rarer than this in a general corpus: 罗巷, 养老金, 变电站; not 领导, 问题, 解决
+KEYWORD_TOP = 20       # the words of a letter looked for in the other's keywords
+_KEYWORD = re.compile(r"^[0-9A-Za-z]*[\u4e00-\u9fff]{2,}[0-9A-Za-z]*$|^[A-Za-z]{2,}[0-9]*$")
+_KEYWORD_STOP = frozenset("领导 您好 你好 反映 问题 要求 希望 请问 谢谢 相关 部门 政府 我们 他们 现在 没有 什么 这个 "
+                          "那个 已经 一个 因为 所以 但是 可是 如果 还是 这样 怎么 为什么 情况".split())
+
+
+def keywords(body: str, limit: int = KEYWORDS) -> list[str]:
+    """The letter's rarer words, most telling first (tf-idf with jieba's IDF): what the matter is about.
+
+    A second letter of one person keeps few sentences but many of these words (the 集镇 it asks about, the
+    养老金 it wants raised, the 变电站 it opposes), in any order and whatever else it adds; another matter
+    of the same person shares only the writer's own place words.
+    """
+    counts: dict[str, int] = {}
+    for word in jieba.lcut(body[:MAX_CHARS]):
+        if len(word) >= 2 and word not in _KEYWORD_STOP and _KEYWORD.match(word):
+            counts[word] = counts.get(word, 0) + 1
+    weights = {w: (1 + math.log(n)) * idf(w) for w, n in counts.items() if idf(w) >= KEYWORD_MIN_IDF}
+    return [w for w, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+
+
+def containment(a: list[str], b: list[str], top: int = KEYWORD_TOP) -> float:
+    """IDF-weighted share of `a`'s first `top` words that `b` also has (one direction)."""
+    head = a[:top]
+    total = sum(idf(w) for w in head)
+    other = set(b)
+    return sum(idf(w) for w in head if w in other) / total if total else 0.0
+
+
+def keyword_overlap(a: list[str], b: list[str]) -> tuple[float, float, list[str]]:
+    """Keyword containment both ways, as (lower, higher), and the shared words rarest first: a shorter
+    rewording is contained in the longer letter (higher), one matter told twice is contained both ways."""
+    one, two = containment(a, b), containment(b, a)
+    shared = sorted(set(a) & set(b), key=lambda w: (-idf(w), w))
+    return min(one, two), max(one, two), shared
+
+
+def _same_name(a: str, b: str) -> bool:
+    """One named thing written with and without a prefix (鑫泰化工 / 滨河鑫泰化工, 天誉华府 / 通天誉华府)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 3 and short in long_ and idf(short) >= NAME_IDF
+
+
+NAME_IDF = 11.0  # rarer than any ordinary word (农贸市场, 公交站): a proper name, safe to find inside another
+
+
 def anchor_overlap(a: list[str], b: list[str]) -> tuple[float, list[str]]:
-    """IDF-weighted share of the smaller letter's anchors that the other letter also names."""
+    """IDF-weighted share of the smaller letter's anchors that the other letter also names; a name and
+    the same name with a place or other prefix count as one (滨河鑫泰化工 names 鑫泰化工)."""
     left, right = set(a), set(b)
     shared = left & right
+    shared |= {x for x in left - shared if any(_same_name(x, y) for y in right)}
     if not shared:
         return 0.0, []
     weight = lambda items: sum(idf(x) for x in items)  # noqa: E731
@@ -189,5 +242,7 @@ def place_conflict(a: list[str], b: list[str]) -> float:
     nowhere in the other letter: two matters, even in one wording (template letters about two 小区)."""
     if not a or not b:
         return 0.0
-    left, right = set(a), set(b)
-    return 0.0 if (a[0] in right or b[0] in left or a[1:2] and a[1] in right or b[1:2] and b[1] in left) else 1.0
+    heads = [x for x in (a[0], a[1:2] and a[1]) if x], [x for x in (b[0], b[1:2] and b[1]) if x]
+    if any(_same_name(x, y) for x in heads[0] for y in b) or any(_same_name(x, y) for x in a for y in heads[1]):
+        return 0.0
+    return 1.0
