@@ -175,7 +175,8 @@ def fit(rows: list[list[float]], labels: list[int], weights: list[float], kind: 
     from sklearn.linear_model import LogisticRegression
 
     data = np.array(rows)[:, _columns(kind)]
-    model = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(data, np.array(labels), sample_weight=np.array(weights))
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000)
+    model.fit(data, np.array(labels), sample_weight=np.array(weights))
     out = {"bias": round(float(model.intercept_[0]), 3)}
     out.update({n: round(float(w), 3) for n, w in zip(MODEL_FEATURES[kind], model.coef_[0], strict=True)})
     return out

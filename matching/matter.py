@@ -178,8 +178,9 @@ KEYWORDS = 60          # words kept per letter (most telling first); the index s
 KEYWORD_MIN_IDF = 7.0  # rarer than this in a general corpus: 罗巷, 养老金, 变电站; not 领导, 问题, 解决
 KEYWORD_TOP = 20       # the words of a letter looked for in the other's keywords
 _KEYWORD = re.compile(r"^[0-9A-Za-z]*[\u4e00-\u9fff]{2,}[0-9A-Za-z]*$|^[A-Za-z]{2,}[0-9]*$")
-_KEYWORD_STOP = frozenset("领导 您好 你好 反映 问题 要求 希望 请问 谢谢 相关 部门 政府 我们 他们 现在 没有 什么 这个 "
-                          "那个 已经 一个 因为 所以 但是 可是 如果 还是 这样 怎么 为什么 情况".split())
+_KEYWORD_STOP = frozenset({"领导", "您好", "你好", "反映", "问题", "要求", "希望", "请问", "谢谢", "相关", "部门", "政府", "我们",
+                           "他们", "现在", "没有", "什么", "这个", "那个", "已经", "一个", "因为", "所以", "但是", "可是", "如果",
+                           "还是", "这样", "怎么", "为什么", "情况"})
 
 
 def keywords(body: str, limit: int = KEYWORDS) -> list[str]:

@@ -7,7 +7,17 @@ from datetime import date
 
 from xinfang.core.idcard import make
 from xinfang.matching.features import compute
-from xinfang.matching.matter import anchors, followup, key_anchors, month_days, new_matter, place_conflict
+from xinfang.matching.matter import (
+    anchor_overlap,
+    anchors,
+    followup,
+    key_anchors,
+    keyword_overlap,
+    keywords,
+    month_days,
+    new_matter,
+    place_conflict,
+)
 from xinfang.matching.score import Candidate, decide
 
 ID = make("371523", date(1951, 2, 8), 31)
@@ -40,6 +50,24 @@ def test_history_cues_and_cited_days():
 def test_the_subject_place_of_two_template_letters_conflicts():
     assert place_conflict(["东关小区", "东关"], ["西园小区", "西园"]) == 1.0
     assert place_conflict(["锦绣家园", "锦绣"], ["前进街道", "锦绣家园"]) == 0.0
+
+
+def test_a_unit_named_with_and_without_its_place_prefix_is_one_unit():
+    assert place_conflict(["滨河鑫泰化工", "滨河鑫泰"], ["鑫泰化工", "鑫泰"]) == 0.0
+    share, shared = anchor_overlap(["滨河鑫泰化工", "滨河鑫泰"], ["鑫泰化工", "鑫泰"])
+    assert share > 0 and "滨河鑫泰化工" in shared
+    # an ordinary word inside a name is not a name: two markets are two places
+    assert place_conflict(["杨家农贸市场"], ["李庄农贸市场"]) == 1.0
+
+
+def test_a_shorter_angrier_rewording_keeps_the_rarer_words_and_another_matter_does_not():
+    first = keywords("罗巷集镇的规划什么时候公布？集镇扩建要征收我们组的地，安置房建在哪里，补偿标准是多少？")
+    again = keywords("上次问的罗巷集镇规划到现在还没有下文，扩建到底征不征地？")
+    other = keywords("我家孩子明年上小学，户口在外地，请问入学要准备哪些材料？")
+    low, high, shared = keyword_overlap(again, first)
+    assert "罗巷" in shared and high >= 0.5
+    assert keyword_overlap(other, first)[1] < 0.2
+    assert "领导" not in keywords("领导您好，领导辛苦了")
 
 
 def _candidate(letter_id, text, flds, received):

@@ -154,3 +154,14 @@ def test_stage_implications():
     assert "复查" in implication("办结", 5, "repeat")
     assert "核实" in implication(None, 5, "repeat")
     assert implication("办理", 5, "same_matter") is None
+
+
+def test_an_edited_places_file_is_seen_without_a_restart(tmp_path):
+    path = tmp_path / "places.json"
+    path.write_text('{"townships": [{"name": "柳林镇", "villages": ["大王庄村"]}]}', encoding="utf-8")
+    assert gazetteer(str(path)).villages == frozenset({"大王庄"})
+    path.write_text('{"townships": [{"name": "柳林镇", "villages": ["大王庄村", "小河湾村"]}]}', encoding="utf-8")
+    assert gazetteer(str(path)).villages == frozenset({"大王庄", "小河湾"})
+    path.unlink()
+    assert gazetteer(str(path)).places == ()
+
