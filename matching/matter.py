@@ -183,6 +183,9 @@ _KEYWORD_STOP = frozenset({"领导", "您好", "你好", "反映", "问题", "�
                            "还是", "这样", "怎么", "为什么", "情况"})
 
 
+_ADMIN_WORD = re.compile(r"(?:省|市|县|区|镇|乡|街道)$")  # where a writer lives or writes to, not what about
+
+
 def keywords(body: str, limit: int = KEYWORDS) -> list[str]:
     """The letter's rarer words, most telling first (tf-idf with jieba's IDF): what the matter is about.
 
@@ -192,7 +195,7 @@ def keywords(body: str, limit: int = KEYWORDS) -> list[str]:
     """
     counts: dict[str, int] = {}
     for word in jieba.lcut(body[:MAX_CHARS]):
-        if len(word) >= 2 and word not in _KEYWORD_STOP and _KEYWORD.match(word):
+        if len(word) >= 2 and word not in _KEYWORD_STOP and _KEYWORD.match(word) and not _ADMIN_WORD.search(word):
             counts[word] = counts.get(word, 0) + 1
     weights = {w: (1 + math.log(n)) * idf(w) for w, n in counts.items() if idf(w) >= KEYWORD_MIN_IDF}
     return [w for w, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]]
@@ -206,9 +209,12 @@ def containment(a: list[str], b: list[str], top: int = KEYWORD_TOP) -> float:
     return sum(idf(w) for w in head if w in other) / total if total else 0.0
 
 
-def keyword_overlap(a: list[str], b: list[str]) -> tuple[float, float, list[str]]:
+def keyword_overlap(a: list[str], b: list[str], home: frozenset[str] = frozenset()) -> tuple[float, float, list[str]]:
     """Keyword containment both ways, as (lower, higher), and the shared words rarest first: a shorter
-    rewording is contained in the longer letter (higher), one matter told twice is contained both ways."""
+    rewording is contained in the longer letter (higher), one matter told twice is contained both ways.
+    Words naming the writers' own places (`home`) are left out: every letter they write names them."""
+    if home:
+        a, b = ([w for w in words if not any(h in w for h in home)] for words in (a, b))
     one, two = containment(a, b), containment(b, a)
     shared = sorted(set(a) & set(b), key=lambda w: (-idf(w), w))
     return min(one, two), max(one, two), shared

@@ -41,8 +41,7 @@ FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited",
             "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all")
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
 # says nothing about a neighbour's letter, so the other-person model sees only the matter.
-OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict",
-                  "keywords_low", "keywords_high", "terms_high")
+OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict")
 MODEL_FEATURES = {"same_person": FEATURES, "other_person": OTHER_FEATURES}
 
 
@@ -90,7 +89,7 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     amounts = set(ents.amounts) & set(other.amounts)
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
     conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0
-    kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords)
+    kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords, home)
     terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
             "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
@@ -250,7 +249,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
                 detail.update(anchor="代亲属反映", identity=who[0])
                 same.append((score, cand, detail))
             continue
-        score, detail = matter_score(sig, ents, cand, "other_person", gap)
+        score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity))
         if score < cut["same_matter_min"]:
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
