@@ -65,7 +65,7 @@ def test_a_shorter_angrier_rewording_keeps_the_rarer_words_and_another_matter_do
     again = keywords("上次问的罗巷集镇规划到现在还没有下文，扩建到底征不征地？")
     other = keywords("我家孩子明年上小学，户口在外地，请问入学要准备哪些材料？")
     low, high, shared = keyword_overlap(again, first)
-    assert "罗巷" in shared and high >= 0.5
+    assert "罗巷" in shared and high >= 0.4
     assert keyword_overlap(other, first)[1] < 0.2
     assert "领导" not in keywords("领导您好，领导辛苦了")
 
