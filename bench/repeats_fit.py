@@ -28,13 +28,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.repeats_eval import truth_fields
-from xinfang.matching.features import Features, compute
+from bench.repeats_eval import SAMPLE_PLACES, truth_fields
+from xinfang.matching import matter
+from xinfang.matching.features import Features, compute, gazetteer
 from xinfang.matching.score import (
     FEATURES,
     MODEL_FEATURES,
     MODELS_FILE,
     Candidate,
+    area_only,
     home_places,
     models,
     pair_features,
@@ -97,13 +99,17 @@ class FeatureCache:
         return self.cache[key]
 
 
-def pair_row(new: Features, old: Features, gap: float | None) -> list[float]:
-    """The model features, then one more column: 1 when the pair has a same-matter anchor (not a feature:
-    the same-matter threshold is chosen among anchored pairs, since only those can be linked)."""
+def pair_row(new: Features, old: Features, gap: float | None,
+             known_villages: frozenset[str] = frozenset()) -> list[float]:
+    """The model features, then one more column: 0 when the pair has no same-matter anchor, 1 for a named
+    site, firm or 小区, 2 for a shared village only (not a feature: the same-matter thresholds are chosen
+    among anchored pairs, since only those can be linked). `known_villages`: the county's villages, as the
+    pipeline passes them (generated letters; the 泰迪杯 messages have no gazetteer)."""
     cand = Candidate(0, old.sig, old.identity, old.entities, "", None, None, None)
     values = pair_features(new.sig, new.entities, cand, gap, home_places(new.identity, old.identity))
-    anchored = same_matter_anchor(new.identity, new.entities, cand, values) is not None
-    return [values[name] for name in FEATURES] + [float(anchored)]
+    anchor = same_matter_anchor(new.identity, new.entities, cand, values, known_villages)
+    anchored = 0.0 if anchor is None else 2.0 if area_only(anchor) else 1.0
+    return [values[name] for name in FEATURES] + [anchored]
 
 
 def teddy_pairs(kind: str, split: str, feats: FeatureCache) -> tuple[list[list[float]], list[int], list[dict]]:
@@ -132,13 +138,14 @@ def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
 
     records = generate_letters(count, seed)
     feats = {r["id"]: compute(r["text"], truth_fields(r)) for r in records}
+    villages = gazetteer(str(SAMPLE_PLACES)).villages
     day = {r["id"]: datetime.fromisoformat(r["received"]) for r in records}
 
     def row(a: dict, b: dict) -> tuple[list[float], int]:
         if (day[b["id"]], b["id"]) < (day[a["id"]], a["id"]):
             a, b = b, a
         gap = (day[b["id"]] - day[a["id"]]).days
-        return pair_row(feats[b["id"]], feats[a["id"]], gap), int(a["matter_id"] == b["matter_id"])
+        return pair_row(feats[b["id"]], feats[a["id"]], gap, villages), int(a["matter_id"] == b["matter_id"])
 
     same_rows, same_labels, other_rows, other_labels = [], [], [], []
     by_person: dict[str, list[dict]] = {}
@@ -157,6 +164,20 @@ def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
         for a, b in itertools.combinations(group, 2):
             if (a["person_id"] != b["person_id"] or a["person_id"] is None) and (
                     a["matter_id"] == b["matter_id"] or rng.random() < 0.3):
+                x, y = row(a, b)
+                other_rows.append(x)
+                other_labels.append(y)
+    # Hard negatives as the index finds them: letters of different people that name one place or unit
+    # (unit keys reach across villages, and template phrases such as 工地/厂 names recur in other matters).
+    by_unit: dict[str, list[dict]] = {}
+    for r in records:
+        for unit in matter.key_anchors(feats[r["id"]].entities.anchors):
+            by_unit.setdefault(unit, []).append(r)
+    seen: set[tuple[str, str]] = set()
+    for group in by_unit.values():
+        for a, b in itertools.combinations(group[:40], 2):
+            if (a["person_id"] != b["person_id"] or a["person_id"] is None) and (a["id"], b["id"]) not in seen:
+                seen.add((a["id"], b["id"]))
                 x, y = row(a, b)
                 other_rows.append(x)
                 other_labels.append(y)
@@ -253,9 +274,14 @@ def main() -> None:
         print(kind, "fit pairs: real", len(rows), "generated", len(g_rows), "cut", round(cut, 3),
               "real", pr(real, labels, cut), "generated", pr(generated, g_y, cut))
         params["thresholds"]["repeat_min" if kind == "same_person" else "same_matter_min"] = round(cut, 3)
+        if kind == "other_person":
+            # A shared village alone (no site, firm or 小区) links different people only when the model is
+            # sure: its own cut, chosen on the village-only pairs (many in one village, few the same matter).
+            area = np.array([r[-1] == 2 for r in g_rows])
+            area_cut = threshold_for(np.where(area, generated, 0.0), g_y, g_target, floor=max(0.8, cut))
+            params["thresholds"]["same_matter_min_area"] = round(area_cut, 3)
+            print("other_person village-only cut", round(area_cut, 3), pr(np.where(area, generated, 0.0), g_y, area_cut))
     cut = params["thresholds"]["repeat_min"]
-    # A shared village alone (no site, firm or 小区) links different people only when the model is sure.
-    params["thresholds"]["same_matter_min_area"] = max(0.8, params["thresholds"]["same_matter_min"])
     params["thresholds"].update(repeat_min_weak=round(min(0.95, cut + 0.2), 3),
                                 repeat_min_name=round(min(0.97, cut + 0.3), 3),
                                 relative_min=round(cut, 3))

@@ -209,13 +209,14 @@ def containment(a: list[str], b: list[str], top: int = KEYWORD_TOP) -> float:
     return sum(idf(w) for w in head if w in other) / total if total else 0.0
 
 
-def keyword_overlap(a: list[str], b: list[str], home: frozenset[str] = frozenset()) -> tuple[float, float, list[str]]:
+def keyword_overlap(a: list[str], b: list[str], home: frozenset[str] = frozenset(),
+                    top: int = KEYWORD_TOP) -> tuple[float, float, list[str]]:
     """Keyword containment both ways, as (lower, higher), and the shared words rarest first: a shorter
     rewording is contained in the longer letter (higher), one matter told twice is contained both ways.
     Words naming the writers' own places (`home`) are left out: every letter they write names them."""
     if home:
         a, b = ([w for w in words if not any(h in w for h in home)] for words in (a, b))
-    one, two = containment(a, b), containment(b, a)
+    one, two = containment(a, b, top), containment(b, a, top)
     shared = sorted(set(a) & set(b), key=lambda w: (-idf(w), w))
     return min(one, two), max(one, two), shared
 
@@ -253,3 +254,47 @@ def place_conflict(a: list[str], b: list[str]) -> float:
     if any(_same_name(x, y) for x in heads[0] for y in b) or any(_same_name(x, y) for x in a for y in heads[1]):
         return 0.0
     return 1.0
+
+
+_AREA_END = ("村", "组", "社区", "街道", "镇", "乡", "县", "市", "区")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _common_core(a: str, b: str) -> str:
+    """The longest run of characters two names share (恒泰新型建材 / 恒泰建材 -> 恒泰)."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def shared_target(a_names: list[str], b_names: list[str], home: frozenset[str] = frozenset()) -> str | None:
+    """A named target (a firm, site, 小区, road, school, an official by name) both letters give, or None.
+
+    Neighbours write the same firm differently (恒泰新型建材有限公司 / 恒泰建材厂, 鑫泰化工 / 滨河鑫泰化工): the
+    proper-name part they share is rarer than any ordinary word. Villages and other areas are not targets
+    (one village holds many matters), nor are the writers' own places (`home`).
+    """
+    left = [n for n in dict.fromkeys(a_names) if _target_name(n, home)]
+    right = [n for n in dict.fromkeys(b_names) if _target_name(n, home)]
+    best: tuple[float, str] | None = None
+    for x in left:
+        for y in right:
+            core = x if _same_name(x, y) and len(x) <= len(y) else y if _same_name(x, y) else _common_core(x, y)
+            core = core.lstrip("".join(_LEAD_CHARS | _STOP))
+            if len(core) < 2 or not _CJK_NAME.fullmatch(core) or idf(core) < NAME_IDF or core in _GENERIC:
+                continue
+            if core.endswith(_AREA_END) or any(h in core or core in h for h in home):
+                continue
+            if best is None or (idf(core), len(core)) > (best[0], len(best[1])):
+                best = (idf(core), core)
+    return best[1] if best else None
+
+
+def _target_name(name: str, home: frozenset[str]) -> bool:
+    return len(name) >= 2 and not name.endswith(_AREA_END) and name not in _GENERIC and name not in home
+

@@ -37,12 +37,14 @@ def models() -> dict:
 
 
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
-FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
-            "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all")
+SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
+                 "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high",
+                 "followup_all")
+FEATURES = (*SAME_FEATURES, "target", "keywords_top")  # the last two: measured, in no model yet  # every feature `pair_features` computes
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
 # says nothing about a neighbour's letter, so the other-person model sees only the matter.
 OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict")
-MODEL_FEATURES = {"same_person": FEATURES, "other_person": OTHER_FEATURES}
+MODEL_FEATURES = {"same_person": SAME_FEATURES, "other_person": OTHER_FEATURES}
 
 
 @dataclass
@@ -91,6 +93,8 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0
     kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords, home)
     terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
+    target = matter.shared_target(ents.anchors + ents.units, other.anchors + other.units, home)
+    top_low, top_high, _ = matter.keyword_overlap(ents.keywords, other.keywords, home, top=KEYWORD_HEAD)
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
             "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
             "date_cited": float(cites(ents, other)),
@@ -104,7 +108,15 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
             # a short, angry follow-up keeps little wording but says it follows up and names nothing new
             "followup_all": float(ents.followup and overlap >= 0.99 and not conflict
                                   and any(not any(h in a for h in home) for a in named)),
-            "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8]}
+            # the firm, site, 小区 or official both name (neighbours write one firm's name differently)
+            "target": float(target is not None),
+            # the few words each letter is most about (电梯 in a lift letter): the same for neighbours on one matter
+            "keywords_top": top_high,
+            "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8], "shared_target": target}
+
+
+KEYWORD_HEAD = 5
+_NOT_FEATURES = ("shared", "shared_keywords", "shared_target")
 
 
 def _term_containment(a: dict[str, float], b: dict[str, float], top: int = 20) -> float:
@@ -124,9 +136,10 @@ def matter_score(sig: np.ndarray, ents: Entities, cand: Candidate, kind: str = "
     """Probability that two letters are about the same matter (logistic model over pair features)."""
     feats = pair_features(sig, ents, cand, gap, home)
     score = _logistic(feats, models()[kind])
-    detail = {k: round(v, 3) for k, v in feats.items() if k not in ("shared", "shared_keywords")}
+    detail = {k: round(v, 3) for k, v in feats.items() if k not in _NOT_FEATURES}
     detail["shared_entities"] = feats["shared"]
     detail["shared_keywords"] = feats["shared_keywords"]
+    detail["shared_target"] = feats["shared_target"]
     return score, detail
 
 
@@ -175,7 +188,7 @@ def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate, deta
 _AREA = ("村", "组", "社区", "街道", "镇", "乡")
 
 
-def _area_only(anchor: str) -> bool:
+def area_only(anchor: str) -> bool:
     """A shared village or community alone: one village holds many matters of one kind (two graveyard
     disputes, two wage claims), so it needs more agreement than a shared site, firm or 小区."""
     return anchor.startswith("同村") or (anchor.startswith("同一地点") and anchor.endswith(_AREA))
@@ -193,6 +206,27 @@ SPECIFIC_UNIT = 4  # a unit name this long names one factory or site (宏达化�
 def _named(a: Entities, b: Entities) -> tuple[set[str], set[str]]:
     """Unit names long enough to name one factory or site, and amounts, that both letters give."""
     return {u for u in set(a.units) & set(b.units) if len(u) >= SPECIFIC_UNIT}, set(a.amounts) & set(b.amounts)
+
+
+def explain(reason: dict, words: int = 5) -> str:
+    """Why two people's letters are shown as one matter, in the words a reviewer reads: the person a
+    relative writes for, the named thing both give, and the matter's words both use."""
+    parts: list[str] = []
+    anchor = str(reason.get("anchor") or "")
+    if anchor.startswith("代亲属"):
+        parts.append(f"代亲属反映（{reason.get('identity') or '同一家庭'}）")
+    elif anchor == "文本几乎相同":
+        parts.append("两封信文字几乎相同")
+    elif anchor:
+        kind, _, name = anchor.partition("：")
+        parts.append(f"{'同一村/社区' if kind == '同村' else '都点名'}：{name}")
+    target = reason.get("shared_target")
+    if target and target not in anchor:
+        parts.append(f"同一对象：{target}")
+    shown = [w for w in reason.get("shared_keywords") or [] if w not in anchor and w != target][:words]
+    if shown:
+        parts.append("共同要点：" + "、".join(shown))
+    return "；".join(parts)
 
 
 def passages(text: str, earlier: str, limit: int = 2) -> list[list[str]]:
@@ -253,7 +287,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
         if score < cut["same_matter_min"]:
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
-        if anchor and (score >= cut["same_matter_min_area"] or not _area_only(anchor)):
+        if anchor and (score >= cut["same_matter_min_area"] or not area_only(anchor)):
             detail["anchor"] = anchor
             same.append((score, cand, detail))
     if repeats:  # the case is the earliest letter of the best-matching history: its stage governs
@@ -281,6 +315,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
         reason = {"identity": detail.pop("identity", None), "passages": passages(text, cand.text),
                   "matter_group": cand.matter_group, "stage": cand.case_stage, "stage_implication": None,
                   "group_letters": sorted(s[1].letter_id for s in in_group)[:20], **detail}
+        reason["explanation"] = explain(reason)
         if not decisions or decisions[0].reason.get("matter_group") != cand.matter_group:
             decisions.append(Decision(cand.letter_id, "same_matter", score, reason))
     return decisions

@@ -165,3 +165,23 @@ def test_an_edited_places_file_is_seen_without_a_restart(tmp_path):
     path.unlink()
     assert gazetteer(str(path)).places == ()
 
+
+
+def test_shared_target_reads_one_firm_written_two_ways() -> None:
+    """Neighbours name one firm differently: the proper-name part both give is the target; a village,
+    an ordinary word or the writers' own place is not one."""
+    from xinfang.matching.matter import shared_target
+
+    assert shared_target(["华鼎新型建材有限公司"], ["华鼎建材"]) == "华鼎"
+    assert shared_target(["东坡村"], ["东坡村"]) is None
+    assert shared_target(["物业公司"], ["物业公司"]) is None
+    assert shared_target(["华鼎建材"], ["华鼎建材"], home=frozenset({"华鼎"})) is None
+
+
+def test_same_matter_explanation_is_in_words() -> None:
+    from xinfang.matching.score import explain
+
+    text = explain({"anchor": "同一地点/单位：华鼎建材", "shared_target": "华鼎", "shared_keywords": ["粉尘", "华鼎"]})
+    assert text == "都点名：华鼎建材；共同要点：粉尘"
+    assert explain({"anchor": "代亲属反映", "identity": "代亲属反映：姓名+地址相同"}).startswith("代亲属反映")
+    assert explain({"anchor": "同村：东坡"}) == "同一村/社区：东坡"
