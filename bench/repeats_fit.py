@@ -17,6 +17,7 @@ The output is eleven numbers per model: a calibration of hand-chosen features, n
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import itertools
 import json
@@ -31,6 +32,7 @@ import numpy as np
 from bench.repeats_eval import SAMPLE_PLACES, truth_fields
 from xinfang.matching import matter
 from xinfang.matching.features import Features, compute, gazetteer
+from xinfang.matching.names_df import COUNT_CAP, unit_names
 from xinfang.matching.score import (
     FEATURES,
     MODEL_FEATURES,
@@ -91,6 +93,13 @@ def _fields(user: str) -> dict:
 class FeatureCache:
     def __init__(self, messages: dict[tuple[str, str], Message]) -> None:
         self.messages, self.cache = messages, {}
+        self._counts: NameCounts | None = None
+
+    def counts(self, key: tuple[str, str]) -> dict[str, int]:
+        """Names of this message counted over every earlier message of both files (one office's mail)."""
+        if self._counts is None:
+            self._counts = NameCounts([((m.time, k), self(k)) for k, m in self.messages.items()])
+        return self._counts((self.messages[key].time, key), self(key))
 
     def __call__(self, key: tuple[str, str]) -> Features:
         if key not in self.cache:
@@ -99,14 +108,32 @@ class FeatureCache:
         return self.cache[key]
 
 
+class NameCounts:
+    """The office's index replayed over a corpus: how many earlier letters name each place or unit of a
+    letter, as `names_df.name_counts` reads it from `repeat_keys` (same names, same cap)."""
+
+    def __init__(self, letters: list[tuple[tuple, Features]]) -> None:
+        self.by_name: dict[str, list[tuple]] = {}
+        for when, feats in letters:
+            for name in set(unit_names(feats).values()):
+                self.by_name.setdefault(name, []).append(when)
+        for stamps in self.by_name.values():
+            stamps.sort()
+
+    def __call__(self, when: tuple, feats: Features) -> dict[str, int]:
+        return {name: min(COUNT_CAP, bisect.bisect_left(self.by_name.get(name, []), when))
+                for name in unit_names(feats).values()}
+
+
 def pair_row(new: Features, old: Features, gap: float | None,
-             known_villages: frozenset[str] = frozenset()) -> list[float]:
+             known_villages: frozenset[str] = frozenset(), counts: dict[str, int] | None = None) -> list[float]:
     """The model features, then one more column: 0 when the pair has no same-matter anchor, 1 for a named
     site, firm or 小区, 2 for a shared village only (not a feature: the same-matter thresholds are chosen
     among anchored pairs, since only those can be linked). `known_villages`: the county's villages, as the
     pipeline passes them (generated letters; the 泰迪杯 messages have no gazetteer)."""
     cand = Candidate(0, old.sig, old.identity, old.entities, "", None, None, None)
-    values = pair_features(new.sig, new.entities, cand, gap, home_places(new.identity, old.identity))
+    values = pair_features(new.sig, new.entities, cand, gap, home_places(new.identity, old.identity), counts,
+                           known_villages)
     anchor = same_matter_anchor(new.identity, new.entities, cand, values, known_villages)
     anchored = 0.0 if anchor is None else 2.0 if area_only(anchor) else 1.0
     return [values[name] for name in FEATURES] + [anchored]
@@ -126,7 +153,7 @@ def teddy_pairs(kind: str, split: str, feats: FeatureCache) -> tuple[list[list[f
             if (mb.time, b[1]) < (ma.time, a[1]):
                 a, b, ma, mb = b, a, mb, ma
             gap = (mb.time - ma.time).total_seconds() / 86400
-            rows.append(pair_row(feats(b), feats(a), gap))
+            rows.append(pair_row(feats(b), feats(a), gap, counts=feats.counts(b) if kind == "other_person" else None))
             labels.append(int(row["label"] == positive))
             kept.append(row)
     return rows, labels, kept
@@ -140,12 +167,14 @@ def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
     feats = {r["id"]: compute(r["text"], truth_fields(r)) for r in records}
     villages = gazetteer(str(SAMPLE_PLACES)).villages
     day = {r["id"]: datetime.fromisoformat(r["received"]) for r in records}
+    office = NameCounts([((day[r["id"]], r["id"]), feats[r["id"]]) for r in records])
 
     def row(a: dict, b: dict) -> tuple[list[float], int]:
         if (day[b["id"]], b["id"]) < (day[a["id"]], a["id"]):
             a, b = b, a
         gap = (day[b["id"]] - day[a["id"]]).days
-        return pair_row(feats[b["id"]], feats[a["id"]], gap, villages), int(a["matter_id"] == b["matter_id"])
+        counts = office((day[b["id"]], b["id"]), feats[b["id"]])
+        return pair_row(feats[b["id"]], feats[a["id"]], gap, villages, counts), int(a["matter_id"] == b["matter_id"])
 
     same_rows, same_labels, other_rows, other_labels = [], [], [], []
     by_person: dict[str, list[dict]] = {}

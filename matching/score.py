@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import jieba
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -40,10 +41,13 @@ _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
                  "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high",
                  "followup_all")
-FEATURES = (*SAME_FEATURES, "target", "keywords_top")  # the last two: measured, in no model yet  # every feature `pair_features` computes
+# every feature `pair_features` computes (`target` and `keywords_top`: measured, in no model)
+FEATURES = (*SAME_FEATURES, "target", "keywords_top", "rare_target", "building", "keywords_rare")
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
-# says nothing about a neighbour's letter, so the other-person model sees only the matter.
-OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict")
+# says nothing about a neighbour's letter, so the other-person model sees only the matter, and how rare the
+# named thing they share is in the office's own letters.
+OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict",
+                  "rare_target", "building", "keywords_rare")
 MODEL_FEATURES = {"same_person": SAME_FEATURES, "other_person": OTHER_FEATURES}
 
 
@@ -81,10 +85,13 @@ def gap_days(new: date | None, old: date | None) -> float | None:
 
 
 def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float | None = None,
-                  home: frozenset[str] = frozenset()) -> dict:
+                  home: frozenset[str] = frozenset(), counts: dict[str, int] | None = None,
+                  places: frozenset[str] = frozenset()) -> dict:
     """What two letters share as a matter: wording (terms, MinHash), named things, amounts, a cited date,
     the new letter's own words about its history, and the time between them. `home`: the places the
-    writers live (their township and village): named in every letter they write, they tie no matter."""
+    writers live (their township and village): named in every letter they write, they tie no matter.
+    `counts`: how many of the office's earlier letters name each place or unit of the new letter
+    (`names_df.name_counts`); without them no shared name counts as rare. `places`: the county's villages."""
     other = cand.entities
     overlap, shared = matter.anchor_overlap(ents.anchors, other.anchors)
     named = set(matter.key_anchors(shared, limit=10))  # distinct named places and units both letters give
@@ -95,6 +102,8 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
     target = matter.shared_target(ents.anchors + ents.units, other.anchors + other.units, home)
     top_low, top_high, _ = matter.keyword_overlap(ents.keywords, other.keywords, home, top=KEYWORD_HEAD)
+    both = set(other.anchors)  # written alike in both (园星城垃圾站 only "contains" the other's 垃圾站)
+    rare, rare_n = rare_shared([a for a in shared if a in both], target, counts or {}, places)
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
             "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
             "date_cited": float(cites(ents, other)),
@@ -112,11 +121,63 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
             "target": float(target is not None),
             # the few words each letter is most about (电梯 in a lift letter): the same for neighbours on one matter
             "keywords_top": top_high,
-            "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8], "shared_target": target}
+            # a firm, 小区 or site both name that few of the office's letters name: a clerk's "这个厂又有人来信"
+            "rare_target": float(rare is not None),
+            "building": float(any(_BUILDING.fullmatch(a) for a in shared)),  # 3栋, 5号楼 in both (with a 小区)
+            # the words the letters are most about agree, counted only when a rare name ties them already
+            "keywords_rare": top_high if rare is not None else 0.0,
+            "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8], "shared_target": target,
+            "rare_name": rare, "rare_count": rare_n}
 
 
 KEYWORD_HEAD = 5
-_NOT_FEATURES = ("shared", "shared_keywords", "shared_target")
+RARE_COUNT = 3  # a name in at most this many of the office's earlier letters (the candidate among them) is rare
+_BUILDING = re.compile(r"[0-9]{1,3}(?:栋|号楼|幢|单元)")
+_NOT_FEATURES = ("shared", "shared_keywords", "shared_target", "rare_name", "rare_count")
+
+
+def name_count(name: str, counts: dict[str, int]) -> int | None:
+    """Earlier letters naming `name`: the count of the new letter's own keyed name that starts with it (恒泰
+    begins 恒泰建材厂: a firm's own name comes first), the least when several do; None when the new letter keys
+    no such name. A name inside another (股份有限公司 in 隆昌文旅股份有限公司) is the common part, not the name."""
+    found = [n for keyed, n in counts.items() if keyed.startswith(name)]
+    return min(found) if found else None
+
+
+def _proper(name: str, places: frozenset[str]) -> bool:
+    """A proper name (恒泰…, 鑫泰化工, 天誉华府): characters no dictionary word holds, side by side (jieba cuts an
+    unknown name into single characters), none of them a function character such as 上 or 过; not a phrase of
+    dictionary words, however rare, that a template or the extractor turns into a name (两所学校, 公交线路,
+    随迁子女, 查处…), and not one of the county's villages (小王庄: an area). Firms named with dictionary words
+    (宏达, 远航) are missed: a shared name must be safe before it may tie two strangers' letters."""
+    if name in places or any(name.startswith(p) and len(name) - len(p) <= 1 for p in places):
+        return False
+    tokens = jieba.lcut(name, HMM=False)
+    if len(tokens[0]) > 1 and matter.idf(tokens[0]) < matter.COMMON_IDF:
+        return False
+    idfs = [matter.idf(t) for t in tokens]
+    if any(len(t) == 1 and v < FUNCTION_CHAR_IDF for t, v in zip(tokens, idfs, strict=True)):
+        return False
+    return any(len(a) == 1 and len(b) == 1 and max(matter.idf(a), matter.idf(b)) >= PROPER_CHAR_IDF
+               for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+PROPER_CHAR_IDF = 7.5    # two single characters side by side, one this rare: a name jieba does not know (恒泰, 天誉)
+FUNCTION_CHAR_IDF = 4.5  # a character this common inside (上, 过, 的) makes the "name" a phrase
+
+
+def rare_shared(shared: list[str], target: str | None, counts: dict[str, int],
+                places: frozenset[str] = frozenset()) -> tuple[str | None, int | None]:
+    """The rarest firm, 小区, site or road both letters name (not a village or other area: one village holds
+    many matters), with its count in the office's letters, when it is at most `RARE_COUNT`; else (None, None)."""
+    names = [a for a in shared if _specific(a) and not a.endswith(_AREA) and not _BUILDING.fullmatch(a)]
+    names += [target] if target else []
+    best: tuple[int, str] | None = None
+    for name in (n for n in names if _proper(n, places)):
+        n = name_count(name, counts)
+        if n is not None and n <= RARE_COUNT and (best is None or (n, -len(name)) < (best[0], -len(best[1]))):
+            best = (n, name)
+    return (best[1], best[0]) if best else (None, None)
 
 
 def _term_containment(a: dict[str, float], b: dict[str, float], top: int = 20) -> float:
@@ -132,14 +193,17 @@ def _logistic(features: dict[str, float], model: dict[str, float]) -> float:
 
 
 def matter_score(sig: np.ndarray, ents: Entities, cand: Candidate, kind: str = "same_person",
-                 gap: float | None = None, home: frozenset[str] = frozenset()) -> tuple[float, dict]:
+                 gap: float | None = None, home: frozenset[str] = frozenset(),
+                 counts: dict[str, int] | None = None, places: frozenset[str] = frozenset()) -> tuple[float, dict]:
     """Probability that two letters are about the same matter (logistic model over pair features)."""
-    feats = pair_features(sig, ents, cand, gap, home)
+    feats = pair_features(sig, ents, cand, gap, home, counts, places)
     score = _logistic(feats, models()[kind])
     detail = {k: round(v, 3) for k, v in feats.items() if k not in _NOT_FEATURES}
     detail["shared_entities"] = feats["shared"]
     detail["shared_keywords"] = feats["shared_keywords"]
     detail["shared_target"] = feats["shared_target"]
+    if feats["rare_name"]:
+        detail.update(rare_name=feats["rare_name"], rare_count=feats["rare_count"])
     return score, detail
 
 
@@ -165,6 +229,8 @@ def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate, deta
     sentences. Neighbours about one matter name the same village, 小区, road, firm or site; a near-copy of
     one text is its own anchor. Two letters naming different places are two matters, however alike.
     """
+    if detail.get("rare_name"):  # neighbours from two villages about one firm: the firm, rare in the office's mail
+        return "同一对象：" + str(detail["rare_name"])
     if detail["place_conflict"]:
         return None  # a template letter about another 小区 or village is not the same matter, however alike
     named_here = {p for p in ents.places if p in known_villages}
@@ -217,6 +283,9 @@ def explain(reason: dict, words: int = 5) -> str:
         parts.append(f"代亲属反映（{reason.get('identity') or '同一家庭'}）")
     elif anchor == "文本几乎相同":
         parts.append("两封信文字几乎相同")
+    elif anchor.startswith("同一对象") and reason.get("rare_count") is not None:
+        name = anchor.partition("：")[2]
+        parts.append(f"两信均反映 {name}（本办此前仅 {reason['rare_count']} 封信提到）")
     elif anchor:
         kind, _, name = anchor.partition("：")
         parts.append(f"{'同一村/社区' if kind == '同村' else '都点名'}：{name}")
@@ -257,7 +326,8 @@ def _threshold(strength: float, cut: dict) -> float:
 
 def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents: Entities,
            candidates: list[Candidate], texts: Callable[[list[int]], dict[int, str]] | None = None,
-           received: date | None = None, known_villages: frozenset[str] = frozenset()) -> list[Decision]:
+           received: date | None = None, known_villages: frozenset[str] = frozenset(),
+           name_counts: dict[str, int] | None = None) -> list[Decision]:
     """Repeats first (the best-matching letter of this person's history), then one same-matter link.
 
     Same person (身份证号, phone, name with place): a repeat when the matter model agrees; a letter that
@@ -283,7 +353,8 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
                 detail.update(anchor="代亲属反映", identity=who[0])
                 same.append((score, cand, detail))
             continue
-        score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity))
+        score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity),
+                                     name_counts, known_villages)
         if score < cut["same_matter_min"]:
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)

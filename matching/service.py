@@ -12,7 +12,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinfang.matching import store
+from xinfang.matching import names_df, store
 from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute
 from xinfang.matching.score import Decision, decide
 from xinfang.matching.text import jaccard
@@ -44,7 +44,8 @@ def find_repeats(session: Session, letter: Letter, feats: Features | None = None
     text = letter.text if letter.text is not None else (letter.ocr_text or "")
     return decide(letter.id, text, feats.identity, feats.sig, feats.entities, candidates,
                   texts=lambda ids: store.load_texts(session, ids), received=letter.received_date,
-                  known_villages=places.villages)
+                  known_villages=places.villages,
+                  name_counts=names_df.name_counts(session, feats, letter.id) if candidates else {})
 
 
 WEAK_MIN_JACCARD = 0.05   # a fuzzy-name or place/unit candidate must share this much text to be compared

@@ -127,3 +127,21 @@ def test_a_rejected_link_is_not_used_for_the_group(db_settings):
     with session_scope(db_settings.database_url) as session:
         assert (session.get(RepeatSignature, first.id).matter_group_id
                 != session.get(RepeatSignature, second.id).matter_group_id)
+
+
+def test_name_counts_read_how_many_earlier_letters_name_a_unit(db_settings):
+    """One statement per letter: each named place or unit of the letter with the number of indexed letters
+    naming it, the letter itself left out."""
+    from xinfang.matching.features import compute
+    from xinfang.matching.names_df import name_counts
+
+    fresh(db_settings.database_url)
+    with session_scope(db_settings.database_url) as session:
+        add(session, FACTORY, fields("张秀英", ID, "13805381234", "柳林镇大王庄村"), date(2022, 3, 1))
+        add(session, WAGES, fields("李四"), date(2022, 4, 1))
+        third = add(session, FACTORY_REWORDED, fields("王五", None, "13900001111"), date(2022, 5, 1))
+        feats = compute(FACTORY_REWORDED, third.fields)
+        counts = name_counts(session, feats, third.id)
+        assert counts.get("宏达化工有限公司") == 1
+        assert all(n <= 1 for n in counts.values())
+        assert name_counts(session, feats, None).get("宏达化工有限公司") == 2

@@ -185,3 +185,17 @@ def test_same_matter_explanation_is_in_words() -> None:
     assert text == "都点名：华鼎建材；共同要点：粉尘"
     assert explain({"anchor": "代亲属反映", "identity": "代亲属反映：姓名+地址相同"}).startswith("代亲属反映")
     assert explain({"anchor": "同村：东坡"}) == "同一村/社区：东坡"
+
+
+def test_a_shared_name_is_rare_when_few_of_the_office_letters_name_it() -> None:
+    """The count of the new letter's own keyed name that starts with the shared name decides; a common tail
+    (股份有限公司 in a firm's name), a name many letters give, or a county village is not rare evidence."""
+    from xinfang.matching.score import explain, rare_shared
+
+    counts = {"华鼎建材厂": 2, "隆昌文旅股份有限公司": 0, "锦绣家园": 40}
+    assert rare_shared([], "华鼎", counts) == ("华鼎", 2)
+    assert rare_shared(["锦绣家园"], None, counts) == (None, None)
+    assert rare_shared([], "股份有限公司", counts) == (None, None)
+    assert rare_shared([], "华鼎", counts, frozenset({"华鼎"})) == (None, None)
+    text = explain({"anchor": "同一对象：华鼎", "rare_name": "华鼎", "rare_count": 2, "shared_keywords": ["粉尘"]})
+    assert text == "两信均反映 华鼎（本办此前仅 2 封信提到）；共同要点：粉尘"
