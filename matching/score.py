@@ -285,7 +285,8 @@ def explain(reason: dict, words: int = 5) -> str:
         parts.append("两封信文字几乎相同")
     elif anchor.startswith("同一对象") and reason.get("rare_count") is not None:
         name = anchor.partition("：")[2]
-        parts.append(f"两信均反映 {name}（本办此前仅 {reason['rare_count']} 封信提到）")
+        count = int(reason["rare_count"])  # 0: the candidate wrote the name another way (恒泰新型建材 / 恒泰建材厂)
+        parts.append(f"两信均反映 {name}（本办此前仅 {count} 封信提到）" if count else f"两信均反映 {name}（本办以往来信中罕见）")
     elif anchor:
         kind, _, name = anchor.partition("：")
         parts.append(f"{'同一村/社区' if kind == '同村' else '都点名'}：{name}")

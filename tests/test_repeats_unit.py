@@ -199,3 +199,4 @@ def test_a_shared_name_is_rare_when_few_of_the_office_letters_name_it() -> None:
     assert rare_shared([], "华鼎", counts, frozenset({"华鼎"})) == (None, None)
     text = explain({"anchor": "同一对象：华鼎", "rare_name": "华鼎", "rare_count": 2, "shared_keywords": ["粉尘"]})
     assert text == "两信均反映 华鼎（本办此前仅 2 封信提到）；共同要点：粉尘"
+    assert explain({"anchor": "同一对象：华鼎", "rare_count": 0}) == "两信均反映 华鼎（本办以往来信中罕见）"
