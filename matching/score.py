@@ -38,11 +38,17 @@ def models() -> dict:
 
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
-            "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all")
+            "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all",
+            "keywords_top")
+# One person: a follow-up cue (再次反映) is no matter evidence by itself (the same writer says it about another
+# matter too), only with the same named things (followup_anchor, followup_all); a place conflict is left to
+# the words, since one matter is often named two ways in real letters (a school by two names).
+SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "gap", "followup_anchor",
+                 "keywords_low", "keywords_high", "terms_high", "followup_all", "keywords_top")
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
 # says nothing about a neighbour's letter, so the other-person model sees only the matter.
 OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict")
-MODEL_FEATURES = {"same_person": FEATURES, "other_person": OTHER_FEATURES}
+MODEL_FEATURES = {"same_person": SAME_FEATURES, "other_person": OTHER_FEATURES}
 
 
 @dataclass
@@ -90,6 +96,7 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
     conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0
     kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords, home)
+    kw_top = matter.keywords_top(ents.keywords, other.keywords, home)
     terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
             "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
@@ -104,6 +111,8 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
             # a short, angry follow-up keeps little wording but says it follows up and names nothing new
             "followup_all": float(ents.followup and overlap >= 0.99 and not conflict
                                   and any(not any(h in a for h in home) for a in named)),
+            # how many of either letter's rarest words the other has: a re-ask keeps a few (五一桥, 廊桥, 商铺)
+            "keywords_top": kw_top,
             "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8]}
 
 
