@@ -4,7 +4,7 @@ about the letter's history.
 A second letter of one person is shorter, angrier and in another order, but it names the same 小区, village,
 road, bus line, company or boss, and usually says that it is a follow-up ("上次反映后至今没人管", "一月份写过信").
 A letter that says it is about something else ("这回不是电梯的事", "想问个别的事") is not a repeat even when it
-names the earlier matter's place. Everything here is linear in the text and bounded by `MAX_CHARS`.
+names the earlier matter's place; "这不是钱的事，是理的事" (it is the principle) and "不更新的问题" say no such thing. Everything here is linear in the text and bounded by `MAX_CHARS`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ FOLLOWUP = re.compile(r"再次|又一次|多次(?:反映|来信|反应|投诉|�
                       r"还是没|一直没(?:人|有人)|没人(?:管|理|回)|没有(?:任何)?(?:人|回音|答复|回复|下文)|"
                       r"(?:答复|回复|处理)(?:意见)?不满意|继续反映|再反映|又来|追问|催办|督办|跟进")
 NEW_MATTER = re.compile(r"(?:这回|这次|今天|现在|此次)(?:不是|想问(?:个|一下)?别的|说个别的|换个)|别的事|另外一件事|"
-                        r"另一件事|另一个问题|另外一个问题|不是(?:上次|之前|原来)?[\u4e00-\u9fff]{1,8}的事|新的问题|"
+                        r"另一件事|另一个问题|另外一个问题|不是(?:上次|之前|原来)?[\u4e00-\u9fff]{1,8}的事(?![，,]?是[\u4e00-\u9fff]{1,2}的事)|"
+                        r"(?<!更)新的问题|"
                         r"(?:后来|已经)[\u4e00-\u9fff]{0,12}(?:把钱要到了|解决了|处理好了|落实了)")
 _ADMIN = re.compile(r"街道|社区|县|市|区|镇|乡|村|组|路|街|号")
 _CN_NUM = "一二三四五六七八九十"

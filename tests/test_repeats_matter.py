@@ -45,6 +45,7 @@ def test_named_places_and_units_are_anchors_without_the_words_before_them():
 def test_history_cues_and_cited_days():
     assert followup(AGAIN) and not followup(FIRST)
     assert new_matter(OTHER) and not new_matter(AGAIN)
+    assert not new_matter("亲戚朋友都劝我算了，可这不是钱的事，是理的事。") and not new_matter("网站信息几年不更新的问题")
     assert month_days("三月五号我就给你们写过信，今年3月19日又去了") == ["03-05", "03-19"]
 
 
