@@ -51,7 +51,7 @@ def head_inputs(router: Router, head: str, records: list[dict], segmented: bool
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Model scores, knowledge scores and truth indices of `records` for one head (known labels only)."""
     X = router.transform([r["text"] for r in records], [r.get("title") or "" for r in records], segmented)  # noqa: N806
-    found = [router.knowledge.found(f"{r.get('title') or ''}\n{r['text']}") for r in records]
+    found = router.read_cues([f"{r.get('title') or ''}\n{r['text']}" for r in records])[0]
     model = router.heads[head]
     if head == "department":
         categories = router.heads["category"].classes_[router._proba(router.heads["category"], X, found).argmax(1)]

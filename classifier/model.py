@@ -22,7 +22,7 @@ from xinfang.classifier.features import Featurizer
 from xinfang.classifier.heads import Head
 from xinfang.classifier.knowledge import Knowledge
 from xinfang.classifier.routing_table import Office, current_office
-from xinfang.classifier.rules import apply_rules
+from xinfang.classifier.rules import RuleResult, apply_rules
 
 HEADS = ("category", "subcategory", "purpose", "department")
 WORDS_SHOWN = 8
@@ -62,7 +62,7 @@ class Router:
         knowledge; without them the knowledge is not blended in.
         """
         X = self.featurizer.fit_transform(docs, segmented)  # noqa: N806
-        found = [self.knowledge.found(t) for t in texts] if texts is not None and not self.knowledge.empty else None
+        found = self.read_cues(texts)[0] if texts is not None and not self.knowledge.empty else None
         for name in HEADS:
             y = labels.get(name)
             if not y:
@@ -164,7 +164,7 @@ class Router:
         places = list(places) if places else [None] * len(texts)
         X = self.transform(texts, titles, segmented)  # noqa: N806
         knowledge = self.knowledge
-        found = [knowledge.found(f"{title}\n{text}") for text, title in zip(texts, titles, strict=True)]
+        found, rules = self.read_cues([f"{title}\n{text}" for text, title in zip(texts, titles, strict=True)])
         probas = {name: self._proba(head, X, found) for name, head in self.heads.items() if name != "department"}
         petition = [knowledge.is_petition(f"{title}\n{text}", hits)
                     for text, title, hits in zip(texts, titles, found, strict=True)]
@@ -173,8 +173,15 @@ class Router:
         if XD is not None:
             probas["department"] = self._proba(self.heads["department"], XD, found)
         limit = self.abstain_threshold(threshold)
-        return [self._one(i, X, XD, probas, texts[i], titles[i], places[i], found[i], petition[i], limit)
+        return [self._one(i, X, XD, probas, places[i], found[i], rules[i], petition[i], limit)
                 for i in range(len(texts))]
+
+    def read_cues(self, letters: Sequence[str]) -> tuple[list[dict], list[RuleResult]]:
+        """The office knowledge's cue phrases in each letter (title and text), with the rules that fired."""
+        words = self.office.rule_words
+        rules = [apply_rules(letter, words) for letter in letters]
+        knowledge = self.knowledge
+        return [knowledge.found(letter, r) for letter, r in zip(letters, rules, strict=True)], rules
 
     def _proba(self, head: Head, X: csr_matrix, found: list[dict]) -> np.ndarray:  # noqa: N803
         cues = None
@@ -215,8 +222,8 @@ class Router:
         best = int(p.argmax())
         return {"label": str(head.classes_[best]), "probability": round(float(p[best]), 4)}
 
-    def _one(self, i: int, X: csr_matrix, XD: csr_matrix | None, probas: dict[str, np.ndarray],  # noqa: N803
-             text: str, title: str, place: str | None, found: dict, petition: bool, threshold: float) -> dict:
+    def _one(self, i: int, X: csr_matrix, XD: csr_matrix | None, probas: dict[str, np.ndarray], place: str | None,  # noqa: N803
+             found: dict, rules: RuleResult, petition: bool, threshold: float) -> dict:
         result: dict = {}
         if "category" in self.heads:
             result["category"] = self._head("category", i, X, probas)
@@ -226,7 +233,6 @@ class Router:
         if "purpose" in self.heads:
             purpose = self._head("purpose", i, X, probas)
             result["purpose"] = {k: purpose[k] for k in ("label", "probability", "words", "top")}
-        rules = apply_rules(f"{title}\n{text}", self.office.rule_words)
         notes = list(rules.notes)
         if XD is not None:
             result["department"] = self._department(i, XD, probas, category, place, rules, notes)

@@ -24,7 +24,9 @@ from xinfang.core.errors import OfficeDataError
 STARTER = Path(__file__).resolve().parent / "office" / "starter.json"
 SAMPLE_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
 # Sections of knowledge a clerk uses (classifier/knowledge.py): phrases per label, edited by the office.
-KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition")
+KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition",
+                      "cue_precedence", "rule_cues")
+RULE_KINDS = ("legal", "discipline", "urgent")  # the rules whose firing `rule_cues` turns into cue evidence
 RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat")
 
 
@@ -138,6 +140,27 @@ def knowledge_problems(data: dict) -> list[str]:
         if kind not in RULE_WORD_KINDS:
             problems.append(f"rule_words 的「{kind}」不是 {'、'.join(RULE_WORD_KINDS)} 之一")
         _phrases(words, f"rule_words「{kind}」", problems)
+    head_labels = {"category": set(categories), "purpose": set(purposes), "department": set(departments)}
+    for head, labels in (data.get("cue_precedence") or {}).items():
+        if head not in head_labels or not isinstance(labels, dict):
+            problems.append(f"cue_precedence 的「{head}」应是 category、purpose 或 department，内容为 标签: [标签…]")
+            continue
+        for label, over in labels.items():
+            if isinstance(over, list):
+                _phrases(over, f"cue_precedence「{head}」「{label}」", problems)
+            elif not isinstance(over, dict) or not all(isinstance(n, int) and n > 0 for n in over.values()):
+                problems.append(f"cue_precedence「{head}」「{label}」应是 标签列表 或 {{标签: 正整数}}")
+                continue
+            for name in [label, *over]:
+                if name not in head_labels[head]:
+                    problems.append(f"cue_precedence「{head}」中的「{name}」不是已定义的标签")
+    for kind, heads in (data.get("rule_cues") or {}).items():
+        if kind not in RULE_KINDS or not isinstance(heads, dict):
+            problems.append(f"rule_cues 的「{kind}」不是 {'、'.join(RULE_KINDS)} 之一，或内容不是 head: 标签")
+            continue
+        for head, label in heads.items():
+            if head not in head_labels or label not in head_labels[head]:
+                problems.append(f"rule_cues「{kind}」的「{head}: {label}」不是已定义的标签")
     gate = data.get("not_petition")
     if gate is not None:
         if not isinstance(gate, dict):
