@@ -236,6 +236,7 @@ class Router:
         notes = list(rules.notes)
         if XD is not None:
             result["department"] = self._department(i, XD, probas, category, place, rules, notes)
+            self._discipline_category(result, rules, notes)
         for name in ("category", "purpose", "department"):
             if name in result:
                 result[name]["reasons"] = found.get(name, {}).get(result[name]["label"], [])[:REASONS_SHOWN]
@@ -251,6 +252,19 @@ class Router:
                            "notes": notes}
         result["model_version"] = self.version
         return result
+
+    def _discipline_category(self, result: dict, rules: RuleResult, notes: list[str]) -> None:
+        """A misconduct report the 纪检 rule sends to the discipline unit is a 纪检监察 matter, whatever its area."""
+        office = self.office
+        wanted = office.discipline_category
+        category = result.get("category")
+        if (not rules.discipline or category is None or category["label"] == wanted
+                or result["department"]["label"] != office.discipline_unit
+                or wanted not in self.heads["category"].classes_):
+            return
+        notes.append(f"纪检监察规则：内容分类由「{category['label']}」改为「{wanted}」。")
+        category.update({"label": wanted, "model_label": category["label"],
+                         "probability": result["department"]["probability"]})
 
     def _not_a_petition(self, result: dict, notes: list[str]) -> None:
         """Notes, a form, an advert: 其他 at a low probability instead of a confident department."""

@@ -27,7 +27,7 @@ SAMPLE_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.jso
 KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition",
                       "cue_precedence", "rule_cues")
 RULE_KINDS = ("legal", "discipline", "urgent")  # the rules whose firing `rule_cues` turns into cue evidence
-RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat")
+RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat", "personnel")
 
 
 @dataclass
@@ -61,6 +61,11 @@ class Office:
     @property
     def discipline_unit(self) -> str:
         return str(self.rules.get("discipline_unit", "纪委监委"))
+
+    @property
+    def discipline_category(self) -> str:
+        """The 一级 of a report that the 纪检 rule routes to the discipline unit (贪污贿赂, 失职渎职, 干部作风)."""
+        return str(self.rules.get("discipline_category", "纪检监察"))
 
     @property
     def township_unit(self) -> str:
@@ -273,6 +278,8 @@ def validate_office(data: object) -> list[str]:
     for key, what in (("discipline_unit", "纪检监察单位"), ("township_unit", "属地乡镇单位")):
         if key in rules and (not isinstance(rules[key], str) or rules[key] not in departments):
             problems.append(f"{what}“{rules[key]}”不在责任单位列表中")
+    if "discipline_category" in rules and rules["discipline_category"] not in categories:
+        problems.append(f"纪检监察分类“{rules['discipline_category']}”不在内容分类列表中")
     threshold = data.get("abstain_threshold")
     if threshold is not None and not 0 < float(threshold) < 1:
         problems.append("abstain_threshold 应在 0 和 1 之间")

@@ -3,7 +3,8 @@
 Keyword rules, because these decisions must be explainable to a reviewer by a word in the letter, and they
 must hold even when a model trained on few letters has not seen the pattern. They flag and route; they
 never hide what the model said (the suggestion keeps the model's own choice beside the rule's).
-The office adds its own words in the office file (`rule_words`: legal, misconduct, official, threat); they
+The office adds its own words in the office file (`rule_words`: legal, misconduct, official, threat,
+personnel); they
 extend the built-in patterns, never replace them.
 """
 
@@ -23,11 +24,17 @@ MISCONDUCT = re.compile(
     r"权钱交易|收受|好处费|红包|滥用职权|打击报复|雁过拔毛|虚报冒领")
 OFFICIAL = re.compile(
     r"干部|书记|支书|村主任|村长|镇长|乡长|局长|所长|科长|站长|队长|村会计|公职人员|官员|村委|村干部|两委")
+# 选人用人: misconduct in appointing cadres (跑官买官, a 提拔 despite a bad record) is the organisation
+# department's to handle (its 12380 reporting line), so these words keep the 纪检 rule from firing.
+PERSONNEL = re.compile(r"任前公示|选拔任用|干部任用|提拔|跑官|买官|带病提拔")
 THREAT = re.compile(
     r"跳楼|跳河|自焚|自杀|喝农药|服毒|割腕|上吊|同归于尽|炸|报复社会|拼命|不想活|死给|以死|"
     r"去北京上访|进京上访|到北京上访|上北京|去省里上访|集体上访|堵路|堵门|拉横幅|一起去")
 
 
+# The addressee is not the accused: "尊敬的张书记：", "县长您好" name an official the letter writes to.
+_ADDRESSED_BEFORE = re.compile(r"(?:尊敬的|敬爱的|致|呈|报)[^，。：:！!\s]{0,6}$")
+_ADDRESSED_AFTER = re.compile(r"(?:同志)?(?:[：:]|您好|你好|好[，,！!]|们好)")
 # "我绝不会去北京上访" is no threat: a negation just before the word cancels it (as intake's urgency field does).
 _NEGATED = re.compile(r"(?:不会|决不|绝不|不至于|不想|没想)[^，。]{0,4}$")
 
@@ -49,11 +56,24 @@ def _found(pattern: re.Pattern[str], text: str) -> list[str]:
     return seen
 
 
+def _accused(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Officials named in `text` other than as the letter's addressee."""
+    seen: list[str] = []
+    for match in pattern.finditer(text):
+        word = match.group(0)
+        if word in seen or _ADDRESSED_AFTER.match(text, match.end()) or \
+                _ADDRESSED_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
+            continue
+        seen.append(word)
+    return seen
+
+
 @lru_cache(maxsize=8)
 def _patterns(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pattern[str]]:
     words = dict(extra)
     out = {}
-    for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL), ("threat", THREAT)):
+    for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL), ("threat", THREAT),
+                       ("personnel", PERSONNEL)):
         added = "|".join(re.escape(w) for w in words.get(kind, ()) if w)
         out[kind] = re.compile(f"{base.pattern}|{added}") if added else base
     return out
@@ -65,7 +85,8 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
     `words`: the office's own rule words (kind -> words), added to the built-in patterns.
     """
     patterns = _patterns(tuple(sorted((k, tuple(v)) for k, v in (words or {}).items())))
-    LEGAL, MISCONDUCT, OFFICIAL, THREAT = (patterns[k] for k in ("legal", "misconduct", "official", "threat"))  # noqa: N806
+    LEGAL, MISCONDUCT, OFFICIAL, THREAT, PERSONNEL = (  # noqa: N806
+        patterns[k] for k in ("legal", "misconduct", "official", "threat", "personnel"))
     result = RuleResult()
     legal = _found(LEGAL, text)
     if legal:
@@ -73,8 +94,8 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
         result.matched["legal"] = legal
         result.notes.append(f"涉法涉诉：信中提到「{'、'.join(legal[:4])}」，依法分类处理应导入诉讼程序，由政法单位办理。")
     misconduct = _found(MISCONDUCT, text)
-    officials = _found(OFFICIAL, text)
-    if misconduct and officials:
+    officials = _accused(OFFICIAL, text)
+    if misconduct and officials and not PERSONNEL.search(text):
         result.discipline = True
         result.matched["discipline"] = misconduct + officials
         result.notes.append(
