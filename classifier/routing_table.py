@@ -27,7 +27,7 @@ SAMPLE_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.jso
 KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition",
                       "cue_precedence", "rule_cues")
 RULE_KINDS = ("legal", "discipline", "urgent")  # the rules whose firing `rule_cues` turns into cue evidence
-RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat", "personnel")
+RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat", "personnel", "escalation")
 
 
 @dataclass
