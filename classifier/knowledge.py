@@ -95,7 +95,7 @@ class Knowledge:
                     out.setdefault(head, {}).setdefault(label, []).append(phrase)
         if rules is not None:
             for kind, heads in self.rule_labels.items():
-                words = rules.matched.get(kind) if getattr(rules, kind, False) else None
+                words = rules.matched.get(kind, []) if getattr(rules, kind, False) else []
                 for head, label in heads.items() if words else ():
                     have = out.setdefault(head, {}).setdefault(label, [])
                     have += [w for w in words if w not in have]
