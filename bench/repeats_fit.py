@@ -32,6 +32,7 @@ import numpy as np
 from bench.repeats_eval import SAMPLE_PLACES, truth_fields
 from xinfang.matching import matter
 from xinfang.matching.features import Features, compute, gazetteer
+from xinfang.matching.identity import compare
 from xinfang.matching.names_df import COUNT_CAP, unit_names
 from xinfang.matching.score import (
     FEATURES,
@@ -54,6 +55,8 @@ GENERATED_SAME_MATTER_PRECISION = 0.99
 # a few of its "other matter" pairs are the same matter in fact: its pairs bound the cut at a lower precision.
 GENERATED_SAME_PERSON_PRECISION = 0.97
 GENERATED_WEIGHT = 0.3  # generated pairs inform the fit, the real pairs lead it
+STRONG = 0.8  # identity strength from which `repeat_min` applies (score._threshold)
+WEAK_PRECISION = 0.97  # a repeat on a weaker identity, on generated letters (the only ones with such pairs)
 REGULARISATION = 3.0  # chosen by grouped 5-fold CV on the fit split (recall at precision 0.95); 1.0 underfits
 
 
@@ -159,8 +162,9 @@ def teddy_pairs(kind: str, split: str, feats: FeatureCache) -> tuple[list[list[f
     return rows, labels, kept
 
 
-def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
-    """Same-person and other-person pairs of generated letters (label: same matter_id)."""
+def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list, list]:
+    """Same-person and other-person pairs of generated letters (label: same matter_id), and the pairs a
+    weaker identity calls one person (label: same person and same matter_id), with that identity's strength."""
     from xinfang.samples.generate import generate_letters
 
     records = generate_letters(count, seed)
@@ -214,7 +218,16 @@ def generated_pairs(count: int, seed: int) -> tuple[list, list, list, list]:
         x, y = row(*rng.sample(records, 2))
         other_rows.append(x)
         other_labels.append(y)
-    return same_rows, same_labels, other_rows, other_labels
+    # A name one character off, a name in the same village, an anonymous report on the same party: two people
+    # at times (namesakes in one village), so these identities need more agreement of the matter.
+    weak = []
+    for a, b in itertools.combinations(records, 2):
+        who = compare(feats[b["id"]].identity, feats[a["id"]].identity)
+        if who is not None and who[1] < STRONG and not who[0].startswith("代亲属"):
+            x, _ = row(a, b)
+            same = (a["person_id"] or "anon") == (b["person_id"] or "anon") and a["matter_id"] == b["matter_id"]
+            weak.append((x, int(same), who[1]))
+    return same_rows, same_labels, other_rows, other_labels, weak
 
 
 def _columns(kind: str) -> list[int]:
@@ -287,7 +300,7 @@ def main() -> None:
         print(json.dumps(held_out(), indent=1))
         return
     feats = FeatureCache(load_messages())
-    g_same, g_same_y, g_other, g_other_y = generated_pairs(args.count, args.seed)
+    g_same, g_same_y, g_other, g_other_y, g_weak = generated_pairs(args.count, args.seed)
     params: dict = {"thresholds": {}}
     for kind, g_rows, g_y in (("same_person", g_same, g_same_y), ("other_person", g_other, g_other_y)):
         rows, labels, _ = teddy_pairs(kind, "fit", feats)
@@ -311,9 +324,16 @@ def main() -> None:
             params["thresholds"]["same_matter_min_area"] = round(area_cut, 3)
             print("other_person village-only cut", round(area_cut, 3), pr(np.where(area, generated, 0.0), g_y, area_cut))
     cut = params["thresholds"]["repeat_min"]
-    params["thresholds"].update(repeat_min_weak=round(min(0.95, cut + 0.2), 3),
-                                repeat_min_name=round(min(0.97, cut + 0.3), 3),
-                                relative_min=round(cut, 3))
+    # Weaker identities: at least 0.2 / 0.3 above the cut, higher when the generated pairs of such identities
+    # need it for precision ≥ WEAK_PRECISION.
+    weak_cuts = {}
+    for name, low, high, margin in (("repeat_min_weak", 0.6, STRONG, 0.2), ("repeat_min_name", 0.0, 0.6, 0.3)):
+        rows = [(x, y) for x, y, strength in g_weak if low <= strength < high]
+        need = threshold_for(score_rows([x for x, _ in rows], params["same_person"]), [y for _, y in rows],
+                             WEAK_PRECISION) if rows else 0.0
+        weak_cuts[name] = round(min(0.97, max(cut + margin, need, *weak_cuts.values())), 3)
+        print(name, "generated pairs", len(rows), "repeats", sum(y for _, y in rows), "cut", weak_cuts[name])
+    params["thresholds"].update(relative_min=round(cut, 3), **weak_cuts)
     MODELS_FILE.write_text(json.dumps(params, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     models.cache_clear()
     print("wrote", MODELS_FILE.relative_to(ROOT))

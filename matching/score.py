@@ -38,11 +38,15 @@ def models() -> dict:
 
 
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
-SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
-                 "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high",
-                 "followup_all")
-# every feature `pair_features` computes (`target` and `keywords_top`: measured, in no model)
-FEATURES = (*SAME_FEATURES, "target", "keywords_top", "rare_target", "building", "keywords_rare")
+FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
+            "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all",
+            "keywords_top", "target", "keywords_head", "rare_target", "building", "keywords_rare")
+# every feature `pair_features` computes (`target` and `keywords_head`: measured, in no model)
+# One person: a follow-up cue (再次反映) is no matter evidence by itself (the same writer says it about another
+# matter too), only with the same named things (followup_anchor, followup_all); a place conflict is left to
+# the words, since one matter is often named two ways in real letters (a school by two names).
+SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "gap", "followup_anchor",
+                 "keywords_low", "keywords_high", "terms_high", "followup_all", "keywords_top")
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
 # says nothing about a neighbour's letter, so the other-person model sees only the matter, and how rare the
 # named thing they share is in the office's own letters.
@@ -99,6 +103,7 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
     conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0
     kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords, home)
+    kw_top = matter.keywords_top(ents.keywords, other.keywords, home)
     terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
     target = matter.shared_target(ents.anchors + ents.units, other.anchors + other.units, home)
     top_low, top_high, _ = matter.keyword_overlap(ents.keywords, other.keywords, home, top=KEYWORD_HEAD)
@@ -119,8 +124,10 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
                                   and any(not any(h in a for h in home) for a in named)),
             # the firm, site, 小区 or official both name (neighbours write one firm's name differently)
             "target": float(target is not None),
+            # how many of either letter's rarest words the other has: a re-ask keeps a few (五一桥, 廊桥, 商铺)
+            "keywords_top": kw_top,
             # the few words each letter is most about (电梯 in a lift letter): the same for neighbours on one matter
-            "keywords_top": top_high,
+            "keywords_head": top_high,
             # a firm, 小区 or site both name that few of the office's letters name: a clerk's "这个厂又有人来信"
             "rare_target": float(rare is not None),
             "building": float(any(_BUILDING.fullmatch(a) for a in shared)),  # 3栋, 5号楼 in both (with a 小区)

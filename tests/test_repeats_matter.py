@@ -14,6 +14,7 @@ from xinfang.matching.matter import (
     key_anchors,
     keyword_overlap,
     keywords,
+    keywords_top,
     month_days,
     new_matter,
     place_conflict,
@@ -44,6 +45,7 @@ def test_named_places_and_units_are_anchors_without_the_words_before_them():
 def test_history_cues_and_cited_days():
     assert followup(AGAIN) and not followup(FIRST)
     assert new_matter(OTHER) and not new_matter(AGAIN)
+    assert not new_matter("亲戚朋友都劝我算了，可这不是钱的事，是理的事。") and not new_matter("网站信息几年不更新的问题")
     assert month_days("三月五号我就给你们写过信，今年3月19日又去了") == ["03-05", "03-19"]
 
 
@@ -68,6 +70,20 @@ def test_a_shorter_angrier_rewording_keeps_the_rarer_words_and_another_matter_do
     assert "罗巷" in shared and high >= 0.4
     assert keyword_overlap(other, first)[1] < 0.2
     assert "领导" not in keywords("领导您好，领导辛苦了")
+
+
+def test_letter_form_words_dates_and_the_writers_village_are_no_matter_words():
+    # (the writer's name is cut out of the text before keywords, as `entities` does)
+    school = ("本人，马桥镇高家洼村人。现将有关情况反映如下：学校食堂饭菜又贵又差，孩子吃了闹肚子。此致敬礼！"
+              "具名： 住址：清河县马桥镇高家洼村6组43号 二〇二三年十一月三日")
+    fired = ("本人，马桥镇高家洼村人。现将有关情况反映如下：厂里没任何理由就把我辞退了，要求支付赔偿金。此致敬礼！"
+             "具名： 住址：清河县马桥镇高家洼村6组43号 二〇二三年七月二十一日")
+    for word in ("此致敬礼", "具名", "住址", "现将", "二三年"):
+        assert word not in keywords(school)
+    home = frozenset({"高家洼", "马桥"})
+    assert keyword_overlap(keywords(school), keywords(fired), home)[1] == 0.0
+    assert keywords_top(keywords(school), keywords(fired), home) == 0.0
+    assert keywords_top(keywords(school), keywords(school.replace("孩子", "娃")), home) == 0.75  # 3 of at most 4
 
 
 def _candidate(letter_id, text, flds, received):
