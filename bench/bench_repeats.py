@@ -276,10 +276,13 @@ def planted_pairs(count: int, seed: int) -> list[tuple[dict, dict]]:
     while len(pairs) < count:
         records = _generated(batch_seed, 3000)
         by_id = {r["id"]: r for r in records}
+        used: set[str] = set()  # one repeat per original: an original planted twice would be two right answers
         for r in records:
             first = by_id.get(r["repeat_of"] or "")
-            if first is not None and (r.get("petitioner") or {}).get("id_number") and len(pairs) < count:
+            if (first is not None and first["id"] not in used and (r.get("petitioner") or {}).get("id_number")
+                    and len(pairs) < count):
                 pairs.append((first, r))
+                used.add(first["id"])
         batch_seed += 1
     return pairs
 

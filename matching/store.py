@@ -56,8 +56,9 @@ def _pg_params(feats: Features) -> dict:
 # letters on the other bands are ranked by how many bands they share, rarer bands first on a tie.
 _SQLITE_BANDED = (
     "WITH q(band) AS (VALUES {values}), "
-    "sized AS (SELECT band, (SELECT count(*) FROM (SELECT 1 FROM repeat_bands AS r WHERE r.band = q.band "
-    f"LIMIT {BAND_CAP + 1})) AS n FROM q), "
+    # MATERIALIZED: each band is counted once, not again for every letter joined to it
+    "sized AS MATERIALIZED (SELECT band, (SELECT count(*) FROM (SELECT 1 FROM repeat_bands AS r "
+    f"WHERE r.band = q.band LIMIT {BAND_CAP + 1})) AS n FROM q), "
     "banded AS (SELECT r.letter_id, count(*) AS shared, sum(1.0 / s.n) AS rarity FROM sized AS s "
     f"JOIN repeat_bands AS r ON r.band = s.band WHERE s.n <= {BAND_CAP} AND r.letter_id IS NOT :exclude "
     f"GROUP BY r.letter_id ORDER BY shared DESC, rarity DESC, r.letter_id DESC LIMIT {MAX_TEXT}) "
