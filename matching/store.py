@@ -36,18 +36,27 @@ def _kind(key: str) -> str:
     return kind
 
 
-def _key_items(feats: Features) -> dict[int, tuple[str, int]]:
-    """Each distinct hashed key: ('s' strong | 'w' weak, how many of its newest letters to read)."""
-    items: dict[int, tuple[str, int]] = {}
+NAMES = ("n", "nv")  # a name alone or a fuzzy name@place: weak, and common names are common
+
+
+def _key_items(feats: Features) -> dict[int, tuple[str, int, bool]]:
+    """Each distinct hashed key: ('s' strong | 'w' weak, how many of its newest letters to read, whether a
+    key with more letters than that is skipped). A strong key is one person (or accused party): its newest
+    letters are that person's recent history. A name shared by more letters than its limit names nobody
+    in particular, and a cut to its newest letters would only bring strangers: it is skipped, as a band
+    over BAND_CAP is. A unit of the matter keeps its newest letters (a hot spot: the recent ones are the
+    group a reviewer is shown)."""
+    items: dict[int, tuple[str, int, bool]] = {}
     for k, _, key in feats.keys:
-        items.setdefault(k, ("s" if _kind(key) in STRONG else "w", PER_KEY.get(_kind(key), 25)))
+        kind = _kind(key)
+        items.setdefault(k, ("s" if kind in STRONG else "w", PER_KEY.get(kind, 25), kind in NAMES))
     return items
 
 
 def _pg_params(feats: Features) -> dict:
     items = _key_items(feats)
     return {"keys": list(items), "limits": [v[1] for v in items.values()], "srcs": [v[0] for v in items.values()],
-            "bands": sorted(set(feats.bands))}
+            "skips": [v[2] for v in items.values()], "bands": sorted(set(feats.bands))}
 
 
 # The text candidates of both databases: every band of the letter is sized first (an index-only count that
@@ -74,9 +83,11 @@ def _sqlite_sql(feats: Features, exclude: int | None) -> tuple[str, dict]:
     if bands:
         params.update({f"b{i}": b for i, b in enumerate(bands)})
         parts.append(_SQLITE_BANDED.format(values=", ".join(f"(:b{i})" for i in range(len(bands)))))
-    for i, (value, (tag, limit)) in enumerate(_key_items(feats).items()):
+    for i, (value, (tag, limit, skip)) in enumerate(_key_items(feats).items()):
         params[f"k{i}"] = value
-        parts.append(f"SELECT * FROM (SELECT letter_id, '{tag}', 0 FROM repeat_keys WHERE key = :k{i} "
+        short = (f" AND (SELECT count(*) FROM (SELECT 1 FROM repeat_keys WHERE key = :k{i} LIMIT {limit + 1})) "
+                 f"<= {limit}") if skip else ""
+        parts.append(f"SELECT * FROM (SELECT letter_id, '{tag}', 0 FROM repeat_keys WHERE key = :k{i}{short} "
                      f"ORDER BY letter_id DESC LIMIT {limit})")
     return " UNION ALL ".join(parts), params
 
@@ -150,8 +161,10 @@ def _json(value: str | dict | None) -> dict:
 
 _PG_LOOKUP = (
     "WITH hits AS (SELECT r.letter_id, q.src FROM unnest(CAST(:keys AS BIGINT[]), CAST(:limits AS INT[]), "
-    "CAST(:srcs AS TEXT[])) AS q(key, lim, src) CROSS JOIN LATERAL (SELECT letter_id FROM repeat_keys "
-    "WHERE key = q.key ORDER BY letter_id DESC LIMIT q.lim) AS r), "
+    "CAST(:srcs AS TEXT[]), CAST(:skips AS BOOLEAN[])) AS q(key, lim, src, skip) CROSS JOIN LATERAL "
+    "(SELECT letter_id FROM repeat_keys WHERE key = q.key AND (NOT q.skip OR (SELECT count(*) FROM "
+    "(SELECT 1 FROM repeat_keys AS k WHERE k.key = q.key LIMIT q.lim + 1) AS one) <= q.lim) "
+    "ORDER BY letter_id DESC LIMIT q.lim) AS r), "
     "banded AS (SELECT r.letter_id, count(*) AS n, sum(1.0 / z.n) AS rarity "
     "FROM unnest(CAST(:bands AS BIGINT[])) AS q(band) CROSS JOIN LATERAL (SELECT count(*) AS n FROM "
     f"(SELECT 1 FROM repeat_bands WHERE band = q.band LIMIT {BAND_CAP + 1}) AS one) AS z CROSS JOIN LATERAL "
