@@ -24,7 +24,7 @@ from xinfang.models.repeat_index import (
 )
 
 PER_KEY = {"id": 200, "ph": 100, "nm": 100, "nv": 25, "n": 30, "acc": 50, "unit": 40}  # newest letters read per key
-BAND_CAP = 200     # a band shared by more letters is a template sentence: skipped, like a stop-word
+BAND_CAP = 1000    # a band shared by more letters is a template sentence: skipped, like a stop-word
 MAX_TEXT = 40      # text candidates kept, by number of shared bands (rarer bands first on a tie)
 STRONG = ("id", "ph", "nm", "acc")  # keys that name one person (or one accused party): always compared
 
