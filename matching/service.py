@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.matching import names_df, store
 from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute
-from xinfang.matching.score import Decision, decide
+from xinfang.matching.score import Candidate, Decision, decide
 from xinfang.matching.text import jaccard
 from xinfang.models import Letter, RepeatLink
 from xinfang.models.repeat_index import RepeatMatterGroup, RepeatSignature
@@ -34,13 +34,7 @@ def find_repeats(session: Session, letter: Letter, feats: Features | None = None
     `places` is the office's own gazetteer (its places.json, see `features.gazetteer`).
     """
     feats = feats or features_of(letter, places)
-    if session.get_bind().dialect.name == "postgresql":  # one round trip for candidates and their rows
-        found, records = store.lookup(session, feats, letter.id)
-        keep = _keep(feats, found, {lid: records[lid].sig for lid in (found.weak | set(found.text)) - found.strong
-                                    if lid in records})
-        candidates = [records[lid].candidate() for lid in sorted(keep) if lid in records]
-    else:
-        candidates = store.load_candidates(session, _shortlist(session, feats, letter.id))
+    candidates = _candidates(session, feats, letter.id)
     text = letter.text if letter.text is not None else (letter.ocr_text or "")
     return decide(letter.id, text, feats.identity, feats.sig, feats.entities, candidates,
                   texts=lambda ids: store.load_texts(session, ids), received=letter.received_date,
@@ -49,24 +43,36 @@ def find_repeats(session: Session, letter: Letter, feats: Features | None = None
 
 
 WEAK_MIN_JACCARD = 0.05   # a fuzzy-name or place/unit candidate must share this much text to be compared
+WEAK_KEEP = 30            # and only the most similar of them: a common unit name can bring hundreds
 TEXT_MIN_JACCARD = 0.12   # a text-only candidate (another person) likewise
 TEXT_KEEP = 15
 
 
-def _shortlist(session: Session, feats: Features, letter_id: int | None) -> set[int]:
-    """Strong identity candidates all; weak and text-only ones only when their MinHash agrees enough.
+def _candidates(session: Session, feats: Features, letter_id: int | None) -> list[Candidate]:
+    """The earlier letters to compare, with their stored rows (one round trip on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        found, records = store.lookup(session, feats, letter_id)
+        keep = _keep(feats, found, {lid: records[lid].sig for lid in (found.weak | set(found.text)) - found.strong
+                                    if lid in records})
+        return [records[lid].candidate() for lid in sorted(keep) if lid in records]
+    return store.load_candidates(session, retrieve(session, feats, letter_id)[1])
+
+
+def retrieve(session: Session, feats: Features, letter_id: int | None) -> tuple[store.Found, set[int]]:
+    """What the index finds for a letter, and the shortlist of it that is compared: strong identity
+    candidates all; weak and text-only ones only when their MinHash agrees enough.
 
     Loading a candidate's full record (identity, entities, terms) costs far more than comparing two
     signatures, and a common name variant or a boilerplate band can bring dozens of strangers.
     """
     found = store.candidate_ids(session, feats, exclude=letter_id)
-    return _keep(feats, found, store.minhashes(session, (found.weak | set(found.text)) - found.strong))
+    return found, _keep(feats, found, store.minhashes(session, (found.weak | set(found.text)) - found.strong))
 
 
 def _keep(feats: Features, found: store.Found, sigs: dict) -> set[int]:
     keep = set(found.strong)
     scored = sorted(((jaccard(feats.sig, sig), lid) for lid, sig in sigs.items()), reverse=True)
-    keep.update(lid for j, lid in scored if lid in found.weak and j >= WEAK_MIN_JACCARD)
+    keep.update([lid for j, lid in scored if lid in found.weak and j >= WEAK_MIN_JACCARD][:WEAK_KEEP])
     keep.update([lid for j, lid in scored if lid not in found.weak and j >= TEXT_MIN_JACCARD][:TEXT_KEEP])
     return keep
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,8 +24,8 @@ from xinfang.models.repeat_index import (
 )
 
 PER_KEY = {"id": 200, "ph": 100, "nm": 100, "nv": 25, "n": 30, "acc": 50, "unit": 40}  # newest letters read per key
-PER_BAND = 40      # newest letters read per LSH band (a boilerplate band can be long)
-MAX_TEXT = 40      # text candidates kept, by number of shared bands
+BAND_CAP = 1000    # a band shared by more letters is a template sentence: skipped, like a stop-word
+MAX_TEXT = 40      # text candidates kept, by number of shared bands (rarer bands first on a tie)
 STRONG = ("id", "ph", "nm", "acc")  # keys that name one person (or one accused party): always compared
 
 
@@ -37,30 +36,58 @@ def _kind(key: str) -> str:
     return kind
 
 
-def _pg_sql(feats: Features) -> tuple[str, dict]:
-    """PostgreSQL: one statement with the same plan every time (arrays + LATERAL ... LIMIT)."""
-    keys: dict[int, tuple[int, str]] = {}
+NAMES = ("n", "nv")  # a name alone or a fuzzy name@place: weak, and common names are common
+
+
+def _key_items(feats: Features) -> dict[int, tuple[str, int, bool]]:
+    """Each distinct hashed key: ('s' strong | 'w' weak, how many of its newest letters to read, whether a
+    key with more letters than that is skipped). A strong key is one person (or accused party): its newest
+    letters are that person's recent history. A name shared by more letters than its limit names nobody
+    in particular, and a cut to its newest letters would only bring strangers: it is skipped, as a band
+    over BAND_CAP is. A unit of the matter keeps its newest letters (a hot spot: the recent ones are the
+    group a reviewer is shown)."""
+    items: dict[int, tuple[str, int, bool]] = {}
     for k, _, key in feats.keys:
-        keys.setdefault(k, (PER_KEY.get(_kind(key), 25), "s" if _kind(key) in STRONG else "w"))
-    sql = ("SELECT r.letter_id, q.src FROM unnest(CAST(:keys AS BIGINT[]), CAST(:limits AS INT[]), "
-           "CAST(:srcs AS TEXT[])) AS q(key, lim, src) "
-           "CROSS JOIN LATERAL (SELECT letter_id FROM repeat_keys WHERE key = q.key ORDER BY letter_id DESC "
-           "LIMIT q.lim) AS r UNION ALL "
-           "SELECT r.letter_id, 'b' FROM unnest(CAST(:bands AS BIGINT[])) AS q(band) CROSS JOIN LATERAL "
-           f"(SELECT letter_id FROM repeat_bands WHERE band = q.band ORDER BY letter_id DESC LIMIT {PER_BAND}) AS r")
-    return sql, {"keys": list(keys), "limits": [v[0] for v in keys.values()], "srcs": [v[1] for v in keys.values()],
-                 "bands": sorted(set(feats.bands))}
+        kind = _kind(key)
+        items.setdefault(k, ("s" if kind in STRONG else "w", PER_KEY.get(kind, 25), kind in NAMES))
+    return items
 
 
-def _sqlite_sql(feats: Features) -> tuple[str, dict]:
-    """SQLite (in-process, cheap to parse): a UNION ALL of one small indexed query per key and band."""
-    parts, params = [], {}
-    items = {k: ("s" if _kind(key) in STRONG else "w", PER_KEY.get(_kind(key), 25)) for k, _, key in feats.keys}
-    items.update({b: ("b", PER_BAND) for b in feats.bands})
-    for i, (value, (tag, limit)) in enumerate(items.items()):
-        table, column = ("repeat_bands", "band") if tag == "b" else ("repeat_keys", "key")
-        params[f"p{i}"] = value
-        parts.append(f"SELECT * FROM (SELECT letter_id, '{tag}' AS src FROM {table} WHERE {column} = :p{i} "
+def _pg_params(feats: Features) -> dict:
+    items = _key_items(feats)
+    return {"keys": list(items), "limits": [v[1] for v in items.values()], "srcs": [v[0] for v in items.values()],
+            "skips": [v[2] for v in items.values()], "bands": sorted(set(feats.bands))}
+
+
+# The text candidates of both databases: every band of the letter is sized first (an index-only count that
+# stops at BAND_CAP + 1); a band longer than BAND_CAP says only "a common template sentence" and is skipped,
+# so that it cannot crowd an old original out (a cut to its newest letters would keep only the newest); the
+# letters on the other bands are ranked by how many bands they share, rarer bands first on a tie.
+_SQLITE_BANDED = (
+    "WITH q(band) AS (VALUES {values}), "
+    # MATERIALIZED: each band is counted once, not again for every letter joined to it
+    "sized AS MATERIALIZED (SELECT band, (SELECT count(*) FROM (SELECT 1 FROM repeat_bands AS r "
+    f"WHERE r.band = q.band LIMIT {BAND_CAP + 1})) AS n FROM q), "
+    "banded AS (SELECT r.letter_id, count(*) AS shared, sum(1.0 / s.n) AS rarity FROM sized AS s "
+    f"JOIN repeat_bands AS r ON r.band = s.band WHERE s.n <= {BAND_CAP} AND r.letter_id IS NOT :exclude "
+    f"GROUP BY r.letter_id ORDER BY shared DESC, rarity DESC, r.letter_id DESC LIMIT {MAX_TEXT}) "
+    "SELECT letter_id, 'b', shared FROM banded")
+
+
+def _sqlite_sql(feats: Features, exclude: int | None) -> tuple[str, dict]:
+    """SQLite (in-process, cheap to parse): the banded candidates, and a UNION ALL of one small indexed
+    query per key, in one statement."""
+    params: dict = {"exclude": exclude}
+    bands = sorted(set(feats.bands))
+    parts = []
+    if bands:
+        params.update({f"b{i}": b for i, b in enumerate(bands)})
+        parts.append(_SQLITE_BANDED.format(values=", ".join(f"(:b{i})" for i in range(len(bands)))))
+    for i, (value, (tag, limit, skip)) in enumerate(_key_items(feats).items()):
+        params[f"k{i}"] = value
+        short = (f" AND (SELECT count(*) FROM (SELECT 1 FROM repeat_keys WHERE key = :k{i} LIMIT {limit + 1})) "
+                 f"<= {limit}") if skip else ""
+        parts.append(f"SELECT * FROM (SELECT letter_id, '{tag}', 0 FROM repeat_keys WHERE key = :k{i}{short} "
                      f"ORDER BY letter_id DESC LIMIT {limit})")
     return " UNION ALL ".join(parts), params
 
@@ -71,18 +98,20 @@ class Found:
 
     strong: set[int] = field(default_factory=set)   # share a 身份证号, phone, exact name@place, accused
     weak: set[int] = field(default_factory=set)     # share a fuzzy name@place or a unit of the matter
-    text: list[int] = field(default_factory=list)   # share the most LSH bands
+    text: list[int] = field(default_factory=list)   # share the most informative LSH bands
 
 
 def candidate_ids(session: Session, feats: Features, exclude: int | None) -> Found:
-    """Letters sharing an identity or unit key, and letters sharing the most LSH bands, in one round trip."""
+    """Letters sharing an identity or unit key, and letters sharing the most informative LSH bands, in one
+    statement (SQLite; PostgreSQL's `lookup` does the same and also returns the rows)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return lookup(session, feats, exclude)[0]
     found = Found()
     if not feats.keys and not feats.bands:
         return found
-    postgres = session.get_bind().dialect.name == "postgresql"
-    sql, params = _pg_sql(feats) if postgres else _sqlite_sql(feats)
-    bands: Counter[int] = Counter()
-    for letter_id, src in session.execute(text(sql), params):
+    sql, params = _sqlite_sql(feats, exclude)
+    bands: list[tuple[int, int]] = []
+    for letter_id, src, shared in session.execute(text(sql), params):
         if letter_id == exclude:
             continue
         if src == "s":
@@ -90,8 +119,8 @@ def candidate_ids(session: Session, feats: Features, exclude: int | None) -> Fou
         elif src == "w":
             found.weak.add(letter_id)
         else:
-            bands[letter_id] += 1
-    found.text = _ranked(bands.most_common(MAX_TEXT))
+            bands.append((letter_id, shared))
+    found.text = _ranked(bands)
     found.weak -= found.strong
     return found
 
@@ -132,12 +161,16 @@ def _json(value: str | dict | None) -> dict:
 
 _PG_LOOKUP = (
     "WITH hits AS (SELECT r.letter_id, q.src FROM unnest(CAST(:keys AS BIGINT[]), CAST(:limits AS INT[]), "
-    "CAST(:srcs AS TEXT[])) AS q(key, lim, src) CROSS JOIN LATERAL (SELECT letter_id FROM repeat_keys "
-    "WHERE key = q.key ORDER BY letter_id DESC LIMIT q.lim) AS r), "
-    "banded AS (SELECT r.letter_id, count(*) AS n FROM unnest(CAST(:bands AS BIGINT[])) AS q(band) "
-    "CROSS JOIN LATERAL (SELECT letter_id FROM repeat_bands WHERE band = q.band ORDER BY letter_id DESC "
-    f"LIMIT {PER_BAND}) AS r WHERE r.letter_id IS DISTINCT FROM CAST(:exclude AS INTEGER) "
-    f"GROUP BY r.letter_id ORDER BY n DESC, r.letter_id DESC LIMIT {MAX_TEXT}), "
+    "CAST(:srcs AS TEXT[]), CAST(:skips AS BOOLEAN[])) AS q(key, lim, src, skip) CROSS JOIN LATERAL "
+    "(SELECT letter_id FROM repeat_keys WHERE key = q.key AND (NOT q.skip OR (SELECT count(*) FROM "
+    "(SELECT 1 FROM repeat_keys AS k WHERE k.key = q.key LIMIT q.lim + 1) AS one) <= q.lim) "
+    "ORDER BY letter_id DESC LIMIT q.lim) AS r), "
+    "banded AS (SELECT r.letter_id, count(*) AS n, sum(1.0 / z.n) AS rarity "
+    "FROM unnest(CAST(:bands AS BIGINT[])) AS q(band) CROSS JOIN LATERAL (SELECT count(*) AS n FROM "
+    f"(SELECT 1 FROM repeat_bands WHERE band = q.band LIMIT {BAND_CAP + 1}) AS one) AS z CROSS JOIN LATERAL "
+    f"(SELECT letter_id FROM repeat_bands WHERE band = q.band AND z.n <= {BAND_CAP}) AS r "
+    "WHERE r.letter_id IS DISTINCT FROM CAST(:exclude AS INTEGER) "
+    f"GROUP BY r.letter_id ORDER BY n DESC, rarity DESC, r.letter_id DESC LIMIT {MAX_TEXT}), "
     "found AS (SELECT letter_id, bool_or(src = 's') AS strong, bool_or(src = 'w') AS weak, 0 AS n FROM hits "
     "WHERE letter_id IS DISTINCT FROM CAST(:exclude AS INTEGER) GROUP BY letter_id "
     "UNION ALL SELECT letter_id, false, false, n FROM banded), "
@@ -150,7 +183,7 @@ _PG_LOOKUP = (
 
 def lookup(session: Session, feats: Features, exclude: int | None) -> tuple[Found, dict[int, Record]]:
     """Candidates and their stored rows in one round trip: the identity and unit keys, the letters sharing
-    the most LSH bands (counted and cut to MAX_TEXT by the server), joined to their signatures.
+    the most informative LSH bands (counted and cut to MAX_TEXT by the server), joined to their signatures.
 
     PostgreSQL only (arrays + LATERAL ... LIMIT: the same plan every time, prepared by psycopg after a few
     calls); SQLite uses `candidate_ids` + `minhashes` + `load_candidates`, in-process and cheap.
@@ -158,7 +191,7 @@ def lookup(session: Session, feats: Features, exclude: int | None) -> tuple[Foun
     found = Found()
     if not feats.keys and not feats.bands:
         return found, {}
-    _, params = _pg_sql(feats)
+    params = _pg_params(feats)
     params["exclude"] = exclude
     records: dict[int, Record] = {}
     bands: list[tuple[int, int]] = []

@@ -145,3 +145,33 @@ def test_name_counts_read_how_many_earlier_letters_name_a_unit(db_settings):
         assert counts.get("宏达化工有限公司") == 1
         assert all(n <= 1 for n in counts.values())
         assert name_counts(session, feats, None).get("宏达化工有限公司") == 2
+
+
+def test_a_template_band_does_not_crowd_out_an_old_original(db_settings):
+    """A band of more than BAND_CAP letters (a template sentence) is skipped: the old letter that shares
+    the rarer bands is found however many newer letters share the popular one, and a letter sharing
+    only the popular band is not a text candidate at all."""
+    from xinfang.matching.features import Features
+    from xinfang.matching.identity import Identity
+    from xinfang.matching.store import BAND_CAP, candidate_ids
+    from xinfang.matching.text import Entities, signature, to_bytes
+
+    fresh(db_settings.database_url)
+    NOBODY = Identity.from_json({})  # noqa: N806
+    popular, rare = 11, [12, 13]
+    with session_scope(db_settings.database_url) as session:
+        rows = [{"band": popular, "letter_id": i} for i in range(1000, 1001 + BAND_CAP)]
+        rows += [{"band": b, "letter_id": 5} for b in [popular, *rare]]
+        rows += [{"band": rare[0], "letter_id": i} for i in (1000, 1001)]  # newer, share one rare band and the popular one
+        session.execute(RepeatBand.__table__.insert(), rows)
+        for letter_id in (5, 1000, 1001):  # PostgreSQL's look-up returns the candidates' stored rows too
+            session.add(Letter(id=letter_id, received_date=date(2020, 1, 1), text="模板", status=Status.review))
+            session.flush()
+            session.add(RepeatSignature(letter_id=letter_id, minhash=to_bytes(signature("模板"))))
+        session.flush()
+        probe = Features(NOBODY, signature("模板"), [popular, *rare], Entities.from_json({}), [])
+        found = candidate_ids(session, probe, exclude=None)
+        assert found.text[0] == 5
+        assert set(found.text) == {5, 1000, 1001}
+        only_popular = candidate_ids(session, Features(NOBODY, signature("模板"), [popular], Entities.from_json({}), []), None)
+        assert only_popular.text == []
