@@ -321,11 +321,31 @@ def _ocr_file(path: str) -> tuple[int, float]:
     return len(pages), time.perf_counter() - started
 
 
-def _ocr_warm(_: int) -> None:
+def _ocr_warm(tuned: bool) -> None:
     from xinfang.core.config import load_settings
+    from xinfang.intake.malloc_tuning import keep_freed_memory
     from xinfang.intake.stages import ocr_engine
 
+    if tuned:  # the malloc tuning the workers apply, so the baseline is the engine at its best
+        keep_freed_memory()
     ocr_engine(load_settings())
+
+
+def ocr_alone(files: list[Path], tuned: bool) -> tuple[int, float, float]:
+    """(pages, wall s, CPU s) of OCR alone on as many processes as workers, engines built beforehand."""
+    with Pool(WORKERS, initializer=_ocr_warm, initargs=(tuned,)) as pool:
+        pool.map(_noop, range(WORKERS))
+        pids = [p.pid for p in pool._pool]  # noqa: SLF001 - the pool's own processes, to read their CPU
+        cpu0 = sum(_stat_cpu(pid) for pid in pids)
+        started = time.perf_counter()
+        done = pool.map(_ocr_file, [str(f) for f in files], chunksize=1)
+        wall = time.perf_counter() - started
+        cpu = sum(_stat_cpu(pid) for pid in pids) - cpu0
+    return sum(n for n, _ in done), wall, cpu
+
+
+def _noop(_: int) -> None:
+    return None
 
 
 def run_scans(args: argparse.Namespace, base: Path, model: Path) -> None:
@@ -341,19 +361,30 @@ def run_scans(args: argparse.Namespace, base: Path, model: Path) -> None:
         shutil.copy(scan, folder / scan.name)
     print(f"\n## scans: {len(scans)} generated scanned letters (`samples generate --scans`, seed 5), "
           f"{WORKERS} workers\n")
-    with Pool(WORKERS) as pool:  # OCR alone, on as many processes as workers, engines built beforehand
-        pool.map(_ocr_warm, range(WORKERS))
-        started = time.perf_counter()
-        done = pool.map(_ocr_file, [str(s) for s in sorted(folder.iterdir())], chunksize=1)
-        ocr_wall = time.perf_counter() - started
-    pages = sum(n for n, _ in done)
+    if args.before:  # the queue of another checkout's code on the same scans: its letters per hour
+        with office(base, args.db[0], model) as env:
+            env["PYTHONPATH"] = str(Path(args.before).resolve())
+            queue = through_queue(env, folder, Path(args.before))
+            counts = statuses(env)
+        print(f"| code of {args.before} | {len(scans)} letters | queue {queue['wall']:.0f} s wall, "
+              f"{3600 * len(scans) / queue['wall']:.0f} letters/hour | CPU {queue['cpu']:.0f} s | {counts} |")
+        return
+    files = sorted(folder.iterdir())
+    pages, plain_wall, plain_cpu = ocr_alone(files, tuned=False)
+    _, ocr_wall, ocr_cpu = ocr_alone(files, tuned=True)
     with office(base, args.db[0], model) as env:
         queue = through_queue(env, folder)
         counts = statuses(env)
         opened = page_views(env)
-    print("| pages | OCR alone s/page (wall, 2 processes) | queue s/page (wall, end to end) | queue / OCR alone |")
-    print("|---|---|---|---|")
-    print(f"| {pages} | {ocr_wall / pages:.2f} | {queue['wall'] / pages:.2f} | {queue['wall'] / ocr_wall:.2f} |")
+    print("| pages | OCR alone s/page (wall, 2 processes; glibc malloc as it comes) | OCR alone, malloc tuned as "
+          "the workers | queue s/page (wall, end to end) | queue / OCR alone (tuned) | queue / OCR alone (as it "
+          "comes) |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {pages} | {plain_wall / pages:.2f} | {ocr_wall / pages:.2f} | {queue['wall'] / pages:.2f} | "
+          f"{queue['wall'] / ocr_wall:.2f} | {queue['wall'] / plain_wall:.2f} |")
+    print(f"\nCPU per page: OCR alone {plain_cpu / pages:.2f} s (as it comes), {ocr_cpu / pages:.2f} s (tuned)")
+    print(f"\nletters per hour through the queue: {3600 * len(scans) / queue['wall']:.0f} "
+          f"({3600 * pages / queue['wall']:.0f} pages/hour)")
     print(f"\nCPU per page: queue {queue['cpu'] / pages:.2f} s (workers, horses and ingest)")
     print(f"\nletters: {counts}; memory per worker (MB): parent RSS {queue['memory']['parent'][0]} / PSS "
           f"{queue['memory']['parent'][1]}; horse RSS {queue['memory']['horse'][0]} / PSS {queue['memory']['horse'][1]}")

@@ -5,9 +5,12 @@
 Per head, the temperature and the knowledge weight of a starter trained as `xinfang init` trains it, fitted
 on real letters that are never used to measure: a fixed sample of Teddy train (category, its 7 labels), the
 calibration half of the 人民网 messages (purpose) and the calibration half of the Teddy replies (department
-read from the government's reply). Then the abstain threshold: the lowest department/category probability
-threshold whose 需人工分流 flags catch at least CATCH of the routing errors on those letters. Never the blind
-letters. The file holds numbers only.
+read from the government's reply). Then the confidence weights (classifier/confidence.py), per head, on the
+letters each source can judge: Teddy letters whose suggestion is one of Teddy's own 7 labels (a 7-label set
+cannot say whether 国土资源 or 政法 was right), and replies not handled by a city's 街道/社区 (属地 routing of a
+city, which no text names and a county routes to departments). Then the abstain threshold: the lowest
+probability whose 需人工分流 flags catch at least CATCH of the department errors on those replies. Never the
+blind letters. The file holds numbers only.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 
 from bench.realdata import sources
 from xinfang.classifier.calibration import CALIBRATION, apply_calibration
+from xinfang.classifier.confidence import FEATURES, fit_confidence
 from xinfang.classifier.heads import fit_blend
 from xinfang.classifier.model import Router
 from xinfang.classifier.training import fit_router
@@ -51,7 +55,7 @@ def head_inputs(router: Router, head: str, records: list[dict], segmented: bool
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Model scores, knowledge scores and truth indices of `records` for one head (known labels only)."""
     X = router.transform([r["text"] for r in records], [r.get("title") or "" for r in records], segmented)  # noqa: N806
-    found = [router.knowledge.found(f"{r.get('title') or ''}\n{r['text']}") for r in records]
+    found = router.read_cues([f"{r.get('title') or ''}\n{r['text']}" for r in records])[0]
     model = router.heads[head]
     if head == "department":
         categories = router.heads["category"].classes_[router._proba(router.heads["category"], X, found).argmax(1)]
@@ -63,7 +67,33 @@ def head_inputs(router: Router, head: str, records: list[dict], segmented: bool
     return scores[keep], cues[keep], np.array([index[records[i][head]] for i in keep])
 
 
-def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = True) -> dict:
+def judged(router: Router, head: str, records: list[dict], segmented: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence features and right/wrong of the suggestions a source can judge (see the module docstring)."""
+    found = router.suggest_many([r["text"] for r in records], [r.get("title") or "" for r in records],
+                                None, segmented, with_evidence=True)
+    labels = {r[head] for r in records if r.get(head)}
+    rows = [(s[head]["evidence"], s[head]["label"] == r[head]) for r, s in zip(records, found, strict=True)
+            if r.get(head) and "evidence" in s[head]
+            and (head != "category" or s[head]["label"] in labels)
+            and (head != "department" or r[head] != router.office.township_unit)]
+    return np.array([f for f, _ in rows]), np.array([ok for _, ok in rows])
+
+
+def fit_confidence_numbers(router: Router, sets: dict[str, tuple[list[dict], bool]]) -> dict:
+    """Per head, logistic weights of the confidence features on the letters its source can judge."""
+    saved, router.confidence = router.confidence, None
+    out: dict = {"features": list(FEATURES), "heads": {}, "fitted_on": {}}
+    for head, (records, segmented) in sets.items():
+        features, correct = judged(router, head, records, segmented)
+        coef, intercept = fit_confidence(features, correct)
+        out["heads"][head] = {"coef": coef, "intercept": intercept}
+        out["fitted_on"][head] = {"letters": int(len(correct)), "accuracy": round(float(correct.mean()), 4)}
+    router.confidence = saved
+    return out
+
+
+def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = True,
+                confidence: bool = True) -> dict:
     """Calibration numbers for `router` from the real sources in `use` (all by default)."""
     use = set(SOURCES.values()) if use is None else use
     sets = calibration_sets(router)
@@ -77,8 +107,13 @@ def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = T
         numbers["heads"][head] = {"scale": round(scale, 4), "knowledge_weight": round(weight, 4)}
         numbers["fitted_on"][head] = {"source": SOURCES[head], "letters": int(len(truth))}
         apply_calibration(router, {"heads": {head: numbers["heads"][head]}})
+    if confidence:
+        numbers["confidence"] = fit_confidence_numbers(
+            router, {head: sets[head] for head in ("category", "purpose", "department") if SOURCES[head] in use})
+        apply_calibration(router, {"confidence": numbers["confidence"]})
     if "replies" in use:
-        numbers["abstain_threshold"] = abstain_threshold(router, sets["department"][0])
+        clean = [r for r in sets["department"][0] if r["department"] != router.office.township_unit]
+        numbers["abstain_threshold"] = abstain_threshold(router, clean)
     return numbers
 
 

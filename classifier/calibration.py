@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from xinfang.classifier.confidence import Confidence
 from xinfang.classifier.model import Router
 
 CALIBRATION = Path(__file__).resolve().parent / "office" / "starter_calibration.json"
@@ -24,7 +25,7 @@ def load_calibration(path: Path = CALIBRATION) -> dict:
 
 
 def apply_calibration(router: Router, numbers: dict) -> Router:
-    """Set each head's temperature and knowledge weight, and the abstain threshold, from `numbers`."""
+    """Set each head's temperature and knowledge weight, the confidence weights and the abstain threshold."""
     for name, values in numbers.get("heads", {}).items():
         head = router.heads.get(name)
         if head is None or head.svc is None:
@@ -33,4 +34,6 @@ def apply_calibration(router: Router, numbers: dict) -> Router:
         head.knowledge_weight = float(values.get("knowledge_weight", 0.0))
     if numbers.get("abstain_threshold") is not None:
         router.threshold = float(numbers["abstain_threshold"])
+    if "confidence" in numbers:
+        router.confidence = Confidence.from_numbers(numbers["confidence"])
     return router

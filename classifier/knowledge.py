@@ -8,6 +8,13 @@ of that label found in it); the router blends these scores with the model's (wei
 held-out letters, classifier/calibration.py) and shows the phrases as the reasons for a suggestion. A phrase
 that several labels of one head list (工资 for 人社局 and 组织部) counts 1/k for each of its k labels.
 
+Two more sections say how cues interact, as a clerk reads them. `cue_precedence` (head -> label -> {label: how many
+distinct phrases}): a label's cues count only while no listed label has that many of its cues in the letter,
+so the question words of an angry complaint (是不是, 有没有, 吗？) are no 咨询 once it demands, appeals or reports.
+`rule_cues` (rule -> head -> label): a 依法分类处理 rule that fired (classifier/rules.py) counts as cue
+evidence, with the words that fired it as the reasons: misconduct of a named official is 揭发控告 about a
+纪检监察 matter, whatever else the letter mentions.
+
 Matching is plain substring search over the letter with whitespace removed, so pre-segmented exports and
 raw letters match alike, and OCR'd line breaks inside a phrase do not hide it.
 """
@@ -21,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from xinfang.classifier.routing_table import Office
+from xinfang.classifier.rules import RuleResult
 
 HEADS = ("category", "purpose", "department")
 _SPACE = re.compile(r"\s+")
@@ -33,6 +41,8 @@ class Knowledge:
     cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # head -> label -> phrases
     signal: list[str] = field(default_factory=list)
     min_signal: int = 2
+    precedence: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # head -> label -> {over: n}
+    rule_labels: dict[str, dict[str, str]] = field(default_factory=dict)       # rule kind -> head -> label
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
@@ -63,20 +73,39 @@ class Knowledge:
             cues["department"].setdefault(unit, [])
             cues["department"][unit] = cues["department"][unit] + list(locality["cues"])
         gate = raw.get("not_petition") or {}
-        return cls(cues=cues, signal=list(gate.get("petition_cues", [])), min_signal=int(gate.get("min_signal", 2)))
+        precedence = {head: {label: ({o: 1 for o in over} if isinstance(over, list) else
+                                     {o: int(n) for o, n in over.items()})
+                             for label, over in labels.items()}
+                      for head, labels in (raw.get("cue_precedence") or {}).items()}
+        rule_labels = {kind: dict(heads) for kind, heads in (raw.get("rule_cues") or {}).items()}
+        return cls(cues=cues, signal=list(gate.get("petition_cues", [])), min_signal=int(gate.get("min_signal", 2)),
+                   precedence=precedence, rule_labels=rule_labels)
 
     @property
     def empty(self) -> bool:
         return not self._index
 
-    def found(self, text: str) -> dict[str, dict[str, list[str]]]:
-        """head -> label -> the cue phrases present in `text`."""
+    def found(self, text: str, rules: RuleResult | None = None) -> dict[str, dict[str, list[str]]]:
+        """head -> label -> the cue phrases present in `text` (with `rules`: the rules' words as cues too)."""
         flat = _SPACE.sub("", text or "")
         out: dict[str, dict[str, list[str]]] = {}
         for phrase, targets in self._index.items():
             if phrase in flat:
                 for head, label in targets:
                     out.setdefault(head, {}).setdefault(label, []).append(phrase)
+        if rules is not None:
+            for kind, heads in self.rule_labels.items():
+                words = rules.matched.get(kind, []) if getattr(rules, kind, False) else []
+                for head, label in heads.items() if words else ():
+                    have = out.setdefault(head, {}).setdefault(label, [])
+                    have += [w for w in words if w not in have]
+        for head, labels in self.precedence.items():
+            hits = out.get(head)
+            if not hits:
+                continue
+            for label in [lab for lab, over in labels.items()
+                          if lab in hits and any(len(hits.get(o, ())) >= n for o, n in over.items())]:
+                del hits[label]
         return out
 
     def scores(self, head: str, found: Sequence[dict], classes: Sequence[str]) -> np.ndarray:
@@ -87,7 +116,7 @@ class Knowledge:
         for i, hits in enumerate(found):
             for label, phrases in hits.get(head, {}).items():
                 if label in column:
-                    out[i, column[label]] = np.log1p(sum(share[(p, head)] for p in phrases))
+                    out[i, column[label]] = np.log1p(sum(share.get((p, head), 1.0) for p in phrases))
         return out
 
     def is_petition(self, text: str, found: dict) -> bool:

@@ -18,11 +18,12 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.preprocessing import OneHotEncoder
 
+from xinfang.classifier.confidence import Confidence, evidence, rescaled_top
 from xinfang.classifier.features import Featurizer
-from xinfang.classifier.heads import Head
+from xinfang.classifier.heads import Head, blend
 from xinfang.classifier.knowledge import Knowledge
 from xinfang.classifier.routing_table import Office, current_office
-from xinfang.classifier.rules import apply_rules
+from xinfang.classifier.rules import RuleResult, apply_rules
 
 HEADS = ("category", "subcategory", "purpose", "department")
 WORDS_SHOWN = 8
@@ -49,6 +50,7 @@ class Router:
         self.subcategories_of: dict[str, list[str]] = {}
         self.version = "unsaved"
         self.threshold: float | None = None
+        self.confidence: Confidence | None = None  # the starter's calibrated confidence (classifier/confidence.py)
         self._office: Office | None = None
         self._knowledge: Knowledge | None = None
         self._knowledge_of: Office | None = None
@@ -62,7 +64,7 @@ class Router:
         knowledge; without them the knowledge is not blended in.
         """
         X = self.featurizer.fit_transform(docs, segmented)  # noqa: N806
-        found = [self.knowledge.found(t) for t in texts] if texts is not None and not self.knowledge.empty else None
+        found = self.read_cues(texts)[0] if texts is not None and not self.knowledge.empty else None
         for name in HEADS:
             y = labels.get(name)
             if not y:
@@ -138,6 +140,7 @@ class Router:
         return state
 
     def __setstate__(self, state: dict) -> None:
+        state.setdefault("confidence", None)
         state.setdefault("_knowledge", None)
         state.setdefault("_knowledge_of", None)
         self.__dict__.update(state)
@@ -155,32 +158,54 @@ class Router:
 
     def suggest_many(self, texts: Sequence[str], titles: Sequence[str] | None = None,
                      places: Sequence[str | None] | None = None, segmented: bool = False,
-                     threshold: float | None = None) -> list[dict]:
+                     threshold: float | None = None, with_evidence: bool = False) -> list[dict]:
         """Suggestions for many letters at once (vectorised; used by the pipeline, evaluation and bench).
 
         `threshold`: the deployment's abstain threshold (Settings.abstain_threshold); the office file's wins.
+        `with_evidence`: keep each head's confidence features (for fitting the confidence weights).
         """
         titles = list(titles) if titles else [""] * len(texts)
         places = list(places) if places else [None] * len(texts)
         X = self.transform(texts, titles, segmented)  # noqa: N806
         knowledge = self.knowledge
-        found = [knowledge.found(f"{title}\n{text}") for text, title in zip(texts, titles, strict=True)]
-        probas = {name: self._proba(head, X, found) for name, head in self.heads.items() if name != "department"}
+        found, rules = self.read_cues([f"{title}\n{text}" for text, title in zip(texts, titles, strict=True)])
+        parts = {name: self._parts(head, X, found) for name, head in self.heads.items() if name != "department"}
+        probas = {name: part[0] for name, part in parts.items()}
         petition = [knowledge.is_petition(f"{title}\n{text}", hits)
                     for text, title, hits in zip(texts, titles, found, strict=True)]
         cats = self._top_labels("category", probas, X.shape[0])
         XD = self._with_category(X, cats) if "department" in self.heads else None  # noqa: N806
         if XD is not None:
-            probas["department"] = self._proba(self.heads["department"], XD, found)
+            parts["department"] = self._parts(self.heads["department"], XD, found)
+            probas["department"] = parts["department"][0]
         limit = self.abstain_threshold(threshold)
-        return [self._one(i, X, XD, probas, texts[i], titles[i], places[i], found[i], petition[i], limit)
-                for i in range(len(texts))]
+        out = [self._one(i, X, XD, probas, places[i], found[i], rules[i], petition[i], limit, parts, with_evidence)
+               for i in range(len(texts))]
+        return out
+
+    def read_cues(self, letters: Sequence[str]) -> tuple[list[dict], list[RuleResult]]:
+        """The office knowledge's cue phrases in each letter (title and text), with the rules that fired."""
+        words = self.office.rule_words
+        rules = [apply_rules(letter, words) for letter in letters]
+        knowledge = self.knowledge
+        return [knowledge.found(letter, r) for letter, r in zip(letters, rules, strict=True)], rules
 
     def _proba(self, head: Head, X: csr_matrix, found: list[dict]) -> np.ndarray:  # noqa: N803
+        return self._parts(head, X, found)[0]
+
+    def _parts(self, head: Head, X: csr_matrix, found: list[dict]  # noqa: N803
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Blended probabilities, the learned model's alone, and the knowledge's cue scores (rows x classes)."""
+        if head.svc is None:
+            ones = np.ones((X.shape[0], 1))
+            return ones, ones, None
         cues = None
-        if getattr(head, "knowledge_weight", 0.0) and head.name in ("category", "purpose", "department"):
+        if head.name in ("category", "purpose", "department") and not self.knowledge.empty:
             cues = self.knowledge.scores(head.name, found, list(head.classes_))
-        return head.predict_proba(X, cues)
+        scores = head.decision_function(X)
+        weight = getattr(head, "knowledge_weight", 0.0)
+        model = blend(scores, head.scale, None, 0.0)
+        return (blend(scores, head.scale, cues, weight) if weight and cues is not None else model), model, cues
 
     def _top_labels(self, name: str, probas: dict[str, np.ndarray], n: int) -> list[str | None]:
         if name not in probas:  # e.g. a model trained on department labels only
@@ -215,8 +240,9 @@ class Router:
         best = int(p.argmax())
         return {"label": str(head.classes_[best]), "probability": round(float(p[best]), 4)}
 
-    def _one(self, i: int, X: csr_matrix, XD: csr_matrix | None, probas: dict[str, np.ndarray],  # noqa: N803
-             text: str, title: str, place: str | None, found: dict, petition: bool, threshold: float) -> dict:
+    def _one(self, i: int, X: csr_matrix, XD: csr_matrix | None, probas: dict[str, np.ndarray], place: str | None,  # noqa: N803
+             found: dict, rules: RuleResult, petition: bool, threshold: float, parts: dict,
+             with_evidence: bool = False) -> dict:
         result: dict = {}
         if "category" in self.heads:
             result["category"] = self._head("category", i, X, probas)
@@ -226,13 +252,14 @@ class Router:
         if "purpose" in self.heads:
             purpose = self._head("purpose", i, X, probas)
             result["purpose"] = {k: purpose[k] for k in ("label", "probability", "words", "top")}
-        rules = apply_rules(f"{title}\n{text}", self.office.rule_words)
         notes = list(rules.notes)
         if XD is not None:
             result["department"] = self._department(i, XD, probas, category, place, rules, notes)
+            self._discipline_category(result, rules, notes)
         for name in ("category", "purpose", "department"):
             if name in result:
                 result[name]["reasons"] = found.get(name, {}).get(result[name]["label"], [])[:REASONS_SHOWN]
+                self._confidence(name, result[name], i, parts[name], with_evidence)
         if not petition:
             self._not_a_petition(result, notes)
         shaky = [name for name in ("category", "department")
@@ -245,6 +272,37 @@ class Router:
                            "notes": notes}
         result["model_version"] = self.version
         return result
+
+    def _confidence(self, name: str, shown: dict, i: int, part: tuple, with_evidence: bool) -> None:
+        """The probability shown, from the suggestion's evidence (classifier/confidence.py), when calibrated."""
+        blended, model, cues = part
+        classes = list(self.heads[name].classes_)
+        if shown["label"] not in classes or (self.confidence is None and not with_evidence):
+            return
+        k = classes.index(shown["label"])
+        row = cues[i] if cues is not None else None
+        features = evidence(blended[i], model[i], row, k, bool(shown.get("rule")))
+        if with_evidence:
+            shown["evidence"] = features
+        if self.confidence is not None:
+            old = float(blended[i][k])
+            new = self.confidence.probability(name, features, old)
+            shown["probability"] = round(new, 4)
+            if "top" in shown:
+                shown["top"] = rescaled_top(shown["top"], shown["label"], old, new)
+
+    def _discipline_category(self, result: dict, rules: RuleResult, notes: list[str]) -> None:
+        """A misconduct report the 纪检 rule sends to the discipline unit is a 纪检监察 matter, whatever its area."""
+        office = self.office
+        wanted = office.discipline_category
+        category = result.get("category")
+        if (not rules.discipline or category is None or category["label"] == wanted
+                or result["department"]["label"] != office.discipline_unit
+                or wanted not in self.heads["category"].classes_):
+            return
+        notes.append(f"纪检监察规则：内容分类由「{category['label']}」改为「{wanted}」。")
+        category.update({"label": wanted, "model_label": category["label"], "rule": "纪检监察",
+                         "probability": result["department"]["probability"]})
 
     def _not_a_petition(self, result: dict, notes: list[str]) -> None:
         """Notes, a form, an advert: 其他 at a low probability instead of a confident department."""

@@ -24,8 +24,10 @@ from xinfang.core.errors import OfficeDataError
 STARTER = Path(__file__).resolve().parent / "office" / "starter.json"
 SAMPLE_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.json"
 # Sections of knowledge a clerk uses (classifier/knowledge.py): phrases per label, edited by the office.
-KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition")
-RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat")
+KNOWLEDGE_SECTIONS = ("duties", "category_cues", "purpose_cues", "locality", "rule_words", "not_petition",
+                      "cue_precedence", "rule_cues")
+RULE_KINDS = ("legal", "discipline", "urgent")  # the rules whose firing `rule_cues` turns into cue evidence
+RULE_WORD_KINDS = ("legal", "misconduct", "official", "threat", "personnel", "escalation")
 
 
 @dataclass
@@ -59,6 +61,11 @@ class Office:
     @property
     def discipline_unit(self) -> str:
         return str(self.rules.get("discipline_unit", "纪委监委"))
+
+    @property
+    def discipline_category(self) -> str:
+        """The 一级 of a report that the 纪检 rule routes to the discipline unit (贪污贿赂, 失职渎职, 干部作风)."""
+        return str(self.rules.get("discipline_category", "纪检监察"))
 
     @property
     def township_unit(self) -> str:
@@ -138,6 +145,27 @@ def knowledge_problems(data: dict) -> list[str]:
         if kind not in RULE_WORD_KINDS:
             problems.append(f"rule_words 的「{kind}」不是 {'、'.join(RULE_WORD_KINDS)} 之一")
         _phrases(words, f"rule_words「{kind}」", problems)
+    head_labels = {"category": set(categories), "purpose": set(purposes), "department": set(departments)}
+    for head, labels in (data.get("cue_precedence") or {}).items():
+        if head not in head_labels or not isinstance(labels, dict):
+            problems.append(f"cue_precedence 的「{head}」应是 category、purpose 或 department，内容为 标签: [标签…]")
+            continue
+        for label, over in labels.items():
+            if isinstance(over, list):
+                _phrases(over, f"cue_precedence「{head}」「{label}」", problems)
+            elif not isinstance(over, dict) or not all(isinstance(n, int) and n > 0 for n in over.values()):
+                problems.append(f"cue_precedence「{head}」「{label}」应是 标签列表 或 {{标签: 正整数}}")
+                continue
+            for name in [label, *over]:
+                if name not in head_labels[head]:
+                    problems.append(f"cue_precedence「{head}」中的「{name}」不是已定义的标签")
+    for kind, heads in (data.get("rule_cues") or {}).items():
+        if kind not in RULE_KINDS or not isinstance(heads, dict):
+            problems.append(f"rule_cues 的「{kind}」不是 {'、'.join(RULE_KINDS)} 之一，或内容不是 head: 标签")
+            continue
+        for head, label in heads.items():
+            if head not in head_labels or label not in head_labels[head]:
+                problems.append(f"rule_cues「{kind}」的「{head}: {label}」不是已定义的标签")
     gate = data.get("not_petition")
     if gate is not None:
         if not isinstance(gate, dict):
@@ -250,6 +278,8 @@ def validate_office(data: object) -> list[str]:
     for key, what in (("discipline_unit", "纪检监察单位"), ("township_unit", "属地乡镇单位")):
         if key in rules and (not isinstance(rules[key], str) or rules[key] not in departments):
             problems.append(f"{what}“{rules[key]}”不在责任单位列表中")
+    if "discipline_category" in rules and rules["discipline_category"] not in categories:
+        problems.append(f"纪检监察分类“{rules['discipline_category']}”不在内容分类列表中")
     threshold = data.get("abstain_threshold")
     if threshold is not None and not 0 < float(threshold) < 1:
         problems.append("abstain_threshold 应在 0 和 1 之间")

@@ -54,7 +54,8 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
 
 ENQUEUE_CHUNK = 500
 # Online petitions (text, no OCR) per job: a forked work horse costs about as much as a few of them, so
-# they go in small batches; scans go one per job (their OCR dwarfs the fork, and one bad file fails alone).
+# they go in small batches; scans go one per job (their OCR dwarfs the fork, and one bad file fails alone:
+# a hostile scan that crashes a C library takes only its own letter down).
 TEXT_BATCH = 20
 
 

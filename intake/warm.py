@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from xinfang.core.config import Settings
 from xinfang.core.errors import XinfangError
 from xinfang.intake import stages
+from xinfang.intake.malloc_tuning import keep_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def warm_up(settings: Settings, ocr: bool = True) -> dict[str, float]:
     A part that cannot load (no model promoted yet, no tesseract) is logged and skipped: the letter's
     own job then fails with the stage's usual message, and the worker keeps running.
     """
+    keep_freed_memory()  # before anything large is allocated, so the horses inherit it
     timings: dict[str, float] = {}
     fields: dict = {}
 

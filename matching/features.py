@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from xinfang.classifier.routing_table import file_stamp
 from xinfang.matching import matter
 from xinfang.matching.identity import Identity, letter_identity, normalize_place
 from xinfang.matching.matter import MAX_CHARS
@@ -32,11 +33,22 @@ class Gazetteer:
 NO_PLACES = Gazetteer()
 
 
-@lru_cache(maxsize=4)
 def gazetteer(path: str | None) -> Gazetteer:
-    """Load a places.json (townships with villages); an absent or unreadable file gives no places."""
+    """The places.json (townships with villages) as the file is now; an absent or unreadable file gives no
+    places. A stat per call and a reload only when the file changed: an admin's edit of the office's places
+    is seen by the next letter, not after a restart."""
     if not path:
         return NO_PLACES
+    try:
+        stamp = file_stamp(Path(path))
+    except OSError:
+        return NO_PLACES
+    return _load_gazetteer(path, stamp)
+
+
+@lru_cache(maxsize=8)
+def _load_gazetteer(path: str, stamp: tuple[int, int]) -> Gazetteer:
+    """One version of a places file (the stamp is its mtime and size, part of the cache key)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):

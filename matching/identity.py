@@ -139,21 +139,40 @@ def _places(fields: dict, address: object, known_places: list[str]) -> list[str]
             found.append(place)
     if address:
         text = str(address)
-        for place in known_places:
-            if place in text:
-                found.append(place)
+        found.extend(place for place in known_places if _in_address(place, text))
         if not known_places:  # no gazetteer: the township and village as the address writes them
             found.extend(p for p in (normalize_place(m.group(0)) for m in _ADDRESS_PLACE.finditer(text)) if p)
     seen: set[str] = set()
     return [p for p in found if not (p in seen or seen.add(p))]
 
 
+_COUNTY_AFTER = re.compile(r"[县市区省]")
+
+
+def _in_address(place: str, address: str) -> bool:
+    """The township or village is in the address, not only as the county or city of the same name
+    (清河镇 is not in 清河县城关镇…): every address of the county starts with the county's name."""
+    start = address.find(place)
+    while start >= 0:
+        after = address[start + len(place):start + len(place) + 1]
+        if not _COUNTY_AFTER.match(after):
+            return True
+        start = address.find(place, start + 1)
+    return False
+
+
+_PEOPLE_AT_LARGE = ("群众", "村民", "百姓", "居民", "老人", "乡亲", "乡亲们", "大家", "人们")
+
+
 def normalize_party(raw: object) -> str | None:
-    """The party complained about (a person or a unit), compact, for an exact key."""
+    """The party complained about (a person or a unit), compact, for an exact key; None for people at
+    large (反映问题的群众, 村民): the writers' own side, shared by any two reports of that kind."""
     if not raw:
         return None
     text = re.sub(r"[\s，,。、“”\"'（）()]", "", str(raw))
-    return text[:40] if len(text) >= 2 else None
+    if len(text) < 2 or text.endswith(_PEOPLE_AT_LARGE):
+        return None
+    return text[:40]
 
 
 def letter_identity(fields: dict | None, *, id_number: object = None, phone: object = None,
@@ -246,8 +265,9 @@ def _match_people(a: Person, b: Person) -> tuple[str, float] | None:
         cosigner = a.role == "cosigner" or b.role == "cosigner"  # a bare name among many: weak, exact only
         if a.name == b.name:
             return "姓名+地址相同", 0.6 if cosigner else 0.8
-        if (not cosigner and len(a.name) == len(b.name) >= 3
+        if (not cosigner and len(a.name) == len(b.name) >= 3 and not (a.phone and b.phone)
                 and sum(x != y for x, y in zip(a.name, b.name, strict=True)) == 1):
+            # one character misread, unless both letters give a phone and the phones differ: two people
             return KEY_REASONS["nv"], 0.6
     if a.name and b.name and a.name == b.name and {a.role, b.role} <= {"petitioner", "principal"}:
         if a.places and b.places:

@@ -4,11 +4,12 @@ about the letter's history.
 A second letter of one person is shorter, angrier and in another order, but it names the same 小区, village,
 road, bus line, company or boss, and usually says that it is a follow-up ("上次反映后至今没人管", "一月份写过信").
 A letter that says it is about something else ("这回不是电梯的事", "想问个别的事") is not a repeat even when it
-names the earlier matter's place. Everything here is linear in the text and bounded by `MAX_CHARS`.
+names the earlier matter's place; "这不是钱的事，是理的事" (it is the principle) and "不更新的问题" say no such thing. Everything here is linear in the text and bounded by `MAX_CHARS`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +41,8 @@ FOLLOWUP = re.compile(r"再次|又一次|多次(?:反映|来信|反应|投诉|�
                       r"还是没|一直没(?:人|有人)|没人(?:管|理|回)|没有(?:任何)?(?:人|回音|答复|回复|下文)|"
                       r"(?:答复|回复|处理)(?:意见)?不满意|继续反映|再反映|又来|追问|催办|督办|跟进")
 NEW_MATTER = re.compile(r"(?:这回|这次|今天|现在|此次)(?:不是|想问(?:个|一下)?别的|说个别的|换个)|别的事|另外一件事|"
-                        r"另一件事|另一个问题|另外一个问题|不是(?:上次|之前|原来)?[\u4e00-\u9fff]{1,8}的事|新的问题|"
+                        r"另一件事|另一个问题|另外一个问题|不是(?:上次|之前|原来)?[\u4e00-\u9fff]{1,8}的事(?![，,]?是[\u4e00-\u9fff]{1,2}的事)|"
+                        r"(?<!更)新的问题|"
                         r"(?:后来|已经)[\u4e00-\u9fff]{0,12}(?:把钱要到了|解决了|处理好了|落实了)")
 _ADMIN = re.compile(r"街道|社区|县|市|区|镇|乡|村|组|路|街|号")
 _CN_NUM = "一二三四五六七八九十"
@@ -173,10 +175,104 @@ def month_days(text: str) -> list[str]:
     return found[:20]
 
 
+KEYWORDS = 60          # words kept per letter (most telling first); the index stores them
+KEYWORD_MIN_IDF = 7.0  # rarer than this in a general corpus: 罗巷, 养老金, 变电站; not 领导, 问题, 解决
+KEYWORD_TOP = 20       # the words of a letter looked for in the other's keywords
+_KEYWORD = re.compile(r"^[0-9A-Za-z]*[\u4e00-\u9fff]{2,}[0-9A-Za-z]*$|^[A-Za-z]{2,}[0-9]*$")
+_KEYWORD_STOP = frozenset({"领导", "您好", "你好", "反映", "问题", "要求", "希望", "请问", "谢谢", "相关", "部门", "政府", "我们",
+                           "他们", "现在", "没有", "什么", "这个", "那个", "已经", "一个", "因为", "所以", "但是", "可是", "如果",
+                           "还是", "这样", "怎么", "为什么", "情况"})
+# The form of a letter, not its matter: salutation, closing, signature and identity labels, the bureau it is
+# sent to. Any two letters of one writer share them (此致敬礼, 住址, 身份证号, 现将…反映如下).
+_LETTER_FORM = frozenset({"此致", "敬礼", "此致敬礼", "具名", "署名", "落款", "住址", "地址", "家住", "身份证", "身份证号",
+                          "身份证号码", "公民身份", "号码", "手机", "手机号", "电话", "联系电话", "联系方式", "信访人",
+                          "反映人", "来信人", "信访局", "信访", "尊敬", "负责同志", "现将", "如下", "恳请", "拜托", "盼望",
+                          "早日", "答复", "回复", "百忙之中", "特此", "来信"})
+_DATE_WORD = re.compile(rf"^[{_CN_NUM}〇零两0-9]+[年月日号]$|^[{_CN_NUM}〇零两0-9]*[年月]?[{_CN_NUM}〇零两0-9]+[日号]$")
+
+
+_ADMIN_WORD = re.compile(r"(?:省|市|县|区|镇|乡|街道)$")  # where a writer lives or writes to, not what about
+
+
+def keywords(body: str, limit: int = KEYWORDS) -> list[str]:
+    """The letter's rarer words, most telling first (tf-idf with jieba's IDF): what the matter is about.
+
+    A second letter of one person keeps few sentences but many of these words (the 集镇 it asks about, the
+    养老金 it wants raised, the 变电站 it opposes), in any order and whatever else it adds; another matter
+    of the same person shares only the writer's own place words.
+    """
+    counts: dict[str, int] = {}
+    for word in jieba.lcut(body[:MAX_CHARS]):
+        if len(word) >= 2 and _KEYWORD.match(word) and _telling(word):
+            counts[word] = counts.get(word, 0) + 1
+    weights = {w: (1 + math.log(n)) * idf(w) for w, n in counts.items() if idf(w) >= KEYWORD_MIN_IDF}
+    return [w for w, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+
+
+def _telling(word: str) -> bool:
+    """A word that can say what a letter is about: not a stop word, a letter-form word, a date or an
+    administrative place (where the writer lives or writes to)."""
+    return not (word in _KEYWORD_STOP or word in _LETTER_FORM or _DATE_WORD.match(word) or _ADMIN_WORD.search(word))
+
+
+def containment(a: list[str], b: list[str], top: int = KEYWORD_TOP) -> float:
+    """IDF-weighted share of `a`'s first `top` words that `b` also has (one direction)."""
+    head = a[:top]
+    total = sum(idf(w) for w in head)
+    other = set(b)
+    return sum(idf(w) for w in head if w in other) / total if total else 0.0
+
+
+KEYWORD_HEAD = 8  # a letter's rarest words, looked for in all of the other's
+KEYWORD_HEAD_CAP = 4
+
+
+def _matter_words(words: list[str], home: frozenset[str]) -> list[str]:
+    return [w for w in words if _telling(w) and not any(_names_home(w, h) for h in home)]
+
+
+def keywords_top(a: list[str], b: list[str], home: frozenset[str] = frozenset()) -> float:
+    """How many of either letter's `KEYWORD_HEAD` rarest words the other letter has (capped, 0..1): a letter
+    asking the same question again keeps a few of them, however short or reworded it is."""
+    a, b = _matter_words(a, home), _matter_words(b, home)
+    found = (set(a[:KEYWORD_HEAD]) & set(b)) | (set(b[:KEYWORD_HEAD]) & set(a))
+    return min(KEYWORD_HEAD_CAP, len(found)) / KEYWORD_HEAD_CAP
+
+
+def keyword_overlap(a: list[str], b: list[str], home: frozenset[str] = frozenset()) -> tuple[float, float, list[str]]:
+    """Keyword containment both ways, as (lower, higher), and the shared words rarest first: a shorter
+    rewording is contained in the longer letter (higher), one matter told twice is contained both ways.
+    Words naming the writers' own places (`home`) are left out: every letter they write names them."""
+    # Filtered here too: keywords stored by an earlier version may still hold letter-form words; a home place
+    # is also left out when split into pieces (高家洼 -> 高家 | 洼村).
+    a, b = _matter_words(a, home), _matter_words(b, home)
+    one, two = containment(a, b), containment(b, a)
+    shared = sorted(set(a) & set(b), key=lambda w: (-idf(w), w))
+    return min(one, two), max(one, two), shared
+
+
+def _names_home(word: str, home: str) -> bool:
+    """The word is the home place, holds it, or is a piece of it (高家洼村 cut as 高家 | 洼村)."""
+    return home in word or word in home or (word.endswith("村") and len(word) >= 2 and home.endswith(word[:-1]))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """One named thing written with and without a prefix (鑫泰化工 / 滨河鑫泰化工, 天誉华府 / 通天誉华府)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 3 and short in long_ and idf(short) >= NAME_IDF
+
+
+NAME_IDF = 11.0  # rarer than any ordinary word (农贸市场, 公交站): a proper name, safe to find inside another
+
+
 def anchor_overlap(a: list[str], b: list[str]) -> tuple[float, list[str]]:
-    """IDF-weighted share of the smaller letter's anchors that the other letter also names."""
+    """IDF-weighted share of the smaller letter's anchors that the other letter also names; a name and
+    the same name with a place or other prefix count as one (滨河鑫泰化工 names 鑫泰化工)."""
     left, right = set(a), set(b)
     shared = left & right
+    shared |= {x for x in left - shared if any(_same_name(x, y) for y in right)}
     if not shared:
         return 0.0, []
     weight = lambda items: sum(idf(x) for x in items)  # noqa: E731
@@ -189,5 +285,7 @@ def place_conflict(a: list[str], b: list[str]) -> float:
     nowhere in the other letter: two matters, even in one wording (template letters about two 小区)."""
     if not a or not b:
         return 0.0
-    left, right = set(a), set(b)
-    return 0.0 if (a[0] in right or b[0] in left or a[1:2] and a[1] in right or b[1:2] and b[1] in left) else 1.0
+    heads = [x for x in (a[0], a[1:2] and a[1]) if x], [x for x in (b[0], b[1:2] and b[1]) if x]
+    if any(_same_name(x, y) for x in heads[0] for y in b) or any(_same_name(x, y) for x in a for y in heads[1]):
+        return 0.0
+    return 1.0

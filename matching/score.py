@@ -38,11 +38,17 @@ def models() -> dict:
 
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
-            "place_conflict", "gap", "followup_anchor")
+            "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all",
+            "keywords_top")
+# One person: a follow-up cue (再次反映) is no matter evidence by itself (the same writer says it about another
+# matter too), only with the same named things (followup_anchor, followup_all); a place conflict is left to
+# the words, since one matter is often named two ways in real letters (a school by two names).
+SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "gap", "followup_anchor",
+                 "keywords_low", "keywords_high", "terms_high", "followup_all", "keywords_top")
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
 # says nothing about a neighbour's letter, so the other-person model sees only the matter.
 OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict")
-MODEL_FEATURES = {"same_person": FEATURES, "other_person": OTHER_FEATURES}
+MODEL_FEATURES = {"same_person": SAME_FEATURES, "other_person": OTHER_FEATURES}
 
 
 @dataclass
@@ -78,23 +84,43 @@ def gap_days(new: date | None, old: date | None) -> float | None:
     return abs((new - old).days) if new and old else None
 
 
-def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float | None = None) -> dict:
+def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float | None = None,
+                  home: frozenset[str] = frozenset()) -> dict:
     """What two letters share as a matter: wording (terms, MinHash), named things, amounts, a cited date,
-    the new letter's own words about its history, and the time between them."""
+    the new letter's own words about its history, and the time between them. `home`: the places the
+    writers live (their township and village): named in every letter they write, they tie no matter."""
     other = cand.entities
     overlap, shared = matter.anchor_overlap(ents.anchors, other.anchors)
     named = set(matter.key_anchors(shared, limit=10))  # distinct named places and units both letters give
     amounts = set(ents.amounts) & set(other.amounts)
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
+    conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0
+    kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords, home)
+    kw_top = matter.keywords_top(ents.keywords, other.keywords, home)
+    terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
             "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
             "date_cited": float(cites(ents, other)),
             "followup": float(ents.followup), "new_matter": float(ents.new_matter),
-            "place_conflict": float(known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0),
+            "place_conflict": float(conflict),
             "gap": 0.5 if gap is None else min(1.0, math.log1p(gap) / math.log1p(1000)),
             # "I wrote before" and the same place named: the follow-up is about this earlier letter
             "followup_anchor": float(ents.followup) * min(3, len(named)) / 3,
-            "shared": shared[:6] + sorted(amounts)[:2]}
+            # the rarer words both letters use, whatever the order: a rewording keeps them
+            "keywords_low": kw_low, "keywords_high": kw_high, "terms_high": terms_high,
+            # a short, angry follow-up keeps little wording but says it follows up and names nothing new
+            "followup_all": float(ents.followup and overlap >= 0.99 and not conflict
+                                  and any(not any(h in a for h in home) for a in named)),
+            # how many of either letter's rarest words the other has: a re-ask keeps a few (五一桥, 廊桥, 商铺)
+            "keywords_top": kw_top,
+            "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8]}
+
+
+def _term_containment(a: dict[str, float], b: dict[str, float], top: int = 20) -> float:
+    """Weighted share of `a`'s heaviest bigrams that `b` also has among its own."""
+    head = sorted(a.items(), key=lambda item: -item[1])[:top]
+    total = sum(w for _, w in head)
+    return sum(w for g, w in head if g in b) / total if total else 0.0
 
 
 def _logistic(features: dict[str, float], model: dict[str, float]) -> float:
@@ -103,13 +129,19 @@ def _logistic(features: dict[str, float], model: dict[str, float]) -> float:
 
 
 def matter_score(sig: np.ndarray, ents: Entities, cand: Candidate, kind: str = "same_person",
-                 gap: float | None = None) -> tuple[float, dict]:
+                 gap: float | None = None, home: frozenset[str] = frozenset()) -> tuple[float, dict]:
     """Probability that two letters are about the same matter (logistic model over pair features)."""
-    feats = pair_features(sig, ents, cand, gap)
+    feats = pair_features(sig, ents, cand, gap, home)
     score = _logistic(feats, models()[kind])
-    detail = {k: round(v, 3) for k, v in feats.items() if k != "shared"}
+    detail = {k: round(v, 3) for k, v in feats.items() if k not in ("shared", "shared_keywords")}
     detail["shared_entities"] = feats["shared"]
+    detail["shared_keywords"] = feats["shared_keywords"]
     return score, detail
+
+
+def home_places(*identities: Identity) -> frozenset[str]:
+    """Where the signers of these letters live (their township and village, as the fields give them)."""
+    return frozenset(p for identity in identities for person in identity.people for p in person.places if p)
 
 
 def villages(identity: Identity, ents: Entities, known: frozenset[str]) -> set[str]:
@@ -217,7 +249,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
         gap = gap_days(received, cand.received)
         relative = who is not None and who[0].startswith("代亲属")
         if who is not None:  # one person, or one household (a son writing for his father): its history
-            score, detail = matter_score(sig, ents, cand, "same_person", gap)
+            score, detail = matter_score(sig, ents, cand, "same_person", gap, home_places(identity, cand.identity))
             if ents.new_matter and detail["jaccard"] < COPY_JACCARD:
                 continue
             if not relative and score >= _threshold(who[1], cut):
@@ -226,7 +258,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
                 detail.update(anchor="代亲属反映", identity=who[0])
                 same.append((score, cand, detail))
             continue
-        score, detail = matter_score(sig, ents, cand, "other_person", gap)
+        score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity))
         if score < cut["same_matter_min"]:
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)

@@ -35,6 +35,11 @@ _HOMOPHONE_RE = re.compile("|".join(sorted(map(re.escape, _HOMOPHONES), key=len,
 _CADRE_UNITS = ("县粮食局", "县供销社", "县农机站", "县水利局", "县一中", "县财政局", "乡镇企业局", "县商业局")
 _ANGER = ("你们到底管不管", "还有没有王法了", "当官不为民做主", "老百姓的命就不是命吗", "我看你们能拖到什么时候",
           "再不管我天天来", "这就是你们的为人民服务", "气死人了")
+# Complaints ask questions too, and mean them as reproaches: a router that reads every question as 咨询 has
+# only seen questions in enquiries. Any purpose but 咨询 sometimes carries one of these.
+_RHETORIC = ("这事到底有没有人管？", "难道就没人管了吗？", "是不是非要出了事才管？", "我想问问这事到底归谁管？",
+             "凭什么这样对我们？", "这合理吗？", "还要拖到什么时候？", "这就是为人民服务吗？", "有没有人能给个说法？",
+             "钱什么时候才能到手？")
 _ONLINE_OPEN = ("领导您好！", "书记您好，", "县长您好，", "", "各位领导好，", "您好，")
 _ONLINE_TAIL = ("希望尽快回复，谢谢！", "盼复。", "麻烦领导看一下，谢谢！", "急！", "望领导重视。", "")
 _FARMER_OPEN = ("俺是{t}{v}的{name}今年七十好几了不会写字叫孙子照着俺说的写",
@@ -59,6 +64,11 @@ def _ask(rng: random.Random, m: dict) -> list[str]:
     return list(m["fixes"][:2])
 
 
+def _reproach(rng: random.Random, m: dict) -> str:
+    """A rhetorical question in a letter that is not an enquiry (empty for enquiries and most letters)."""
+    return rng.choice(_RHETORIC) if m["purpose"] != "咨询" and rng.random() < 0.4 else ""
+
+
 def _contact(written: dict) -> str:
     bits = [x for x in (written.get("id_number_as_written"), written.get("phone_as_written")) if x]
     if not bits:
@@ -75,7 +85,7 @@ def _name(m: dict, person: dict | None) -> str:
 def farmer(rng: random.Random, m: dict, person: dict | None, written: dict) -> str:
     facts = [m["situation"], *m["details"][: rng.randrange(1, 3)]]
     opening = rng.choice(_FARMER_OPEN).format(t=m["township"], v=m["village"], name=_name(m, person))
-    body = " ".join([opening, *facts, "求领导" + "还有".join(_ask(rng, m)), "俺们就指望政府了"])
+    body = " ".join([opening, *facts, _reproach(rng, m), "求领导" + "还有".join(_ask(rng, m)), "俺们就指望政府了"])
     body = _PUNCT.sub(rng.choice((" ", "", " ")), body)
     return "\n".join(x for x in (body, _name(m, person), _contact(written)) if x)
 
@@ -96,7 +106,7 @@ def cadre(rng: random.Random, m: dict, person: dict | None, written: dict) -> st
 
 def angry(rng: random.Random, m: dict, person: dict | None, written: dict) -> str:
     ask = _ask(rng, m)[0]
-    text = f"{m['situation']}！！{rng.choice(_ANGER)}！{ask}！"
+    text = f"{m['situation']}！！{rng.choice(_ANGER)}！{_reproach(rng, m)}{ask}！"
     if rng.random() < 0.5:
         text += rng.choice(_ANGER) + "！"
     return "\n".join(x for x in (text, _name(m, person) if person else "", _contact(written)) if x)
@@ -106,7 +116,8 @@ def online(rng: random.Random, m: dict, person: dict | None, written: dict) -> s
     title = rng.choice(("{v}{s}", "关于{s}的问题", "{s}谁来管？", "{t}{s}问题", "求助：{s}")).format(
         v=m["village"], s=m["subcategory"], t=m["township"])
     detail = m["details"][0] if m["details"] else ""
-    body = f"{rng.choice(_ONLINE_OPEN)}{m['situation']}，{detail}。{'，'.join(_ask(rng, m))}。{rng.choice(_ONLINE_TAIL)}"
+    body = (f"{rng.choice(_ONLINE_OPEN)}{m['situation']}，{detail}。{_reproach(rng, m)}{'，'.join(_ask(rng, m))}。"
+            f"{rng.choice(_ONLINE_TAIL)}")
     return "\n".join(x for x in (title, body, _contact(written)) if x)
 
 
@@ -118,7 +129,7 @@ def proxy(rng: random.Random, m: dict, person: dict | None, written: dict) -> st
     facts = "。".join([m["situation"], *m["details"][:2]]).replace("我家", f"我{mom}家")
     ask = "，".join(_ask(rng, m))
     tail = rng.choice((f"我{mom}天天为这事睡不着，恳请领导帮帮她老人家。", f"我{mom}说了，只想讨个公道。", ""))
-    return "\n".join(x for x in (opening, f"{mom}说，{facts}。", f"我替{mom}请求：{ask}。", tail,
+    return "\n".join(x for x in (opening, f"{mom}说，{facts}。{_reproach(rng, m)}", f"我替{mom}请求：{ask}。", tail,
                                  f"代笔人：{_name(m, person)}", _contact(written)) if x)
 
 

@@ -7,7 +7,18 @@ from datetime import date
 
 from xinfang.core.idcard import make
 from xinfang.matching.features import compute
-from xinfang.matching.matter import anchors, followup, key_anchors, month_days, new_matter, place_conflict
+from xinfang.matching.matter import (
+    anchor_overlap,
+    anchors,
+    followup,
+    key_anchors,
+    keyword_overlap,
+    keywords,
+    keywords_top,
+    month_days,
+    new_matter,
+    place_conflict,
+)
 from xinfang.matching.score import Candidate, decide
 
 ID = make("371523", date(1951, 2, 8), 31)
@@ -34,12 +45,45 @@ def test_named_places_and_units_are_anchors_without_the_words_before_them():
 def test_history_cues_and_cited_days():
     assert followup(AGAIN) and not followup(FIRST)
     assert new_matter(OTHER) and not new_matter(AGAIN)
+    assert not new_matter("亲戚朋友都劝我算了，可这不是钱的事，是理的事。") and not new_matter("网站信息几年不更新的问题")
     assert month_days("三月五号我就给你们写过信，今年3月19日又去了") == ["03-05", "03-19"]
 
 
 def test_the_subject_place_of_two_template_letters_conflicts():
     assert place_conflict(["东关小区", "东关"], ["西园小区", "西园"]) == 1.0
     assert place_conflict(["锦绣家园", "锦绣"], ["前进街道", "锦绣家园"]) == 0.0
+
+
+def test_a_unit_named_with_and_without_its_place_prefix_is_one_unit():
+    assert place_conflict(["滨河鑫泰化工", "滨河鑫泰"], ["鑫泰化工", "鑫泰"]) == 0.0
+    share, shared = anchor_overlap(["滨河鑫泰化工", "滨河鑫泰"], ["鑫泰化工", "鑫泰"])
+    assert share > 0 and "滨河鑫泰化工" in shared
+    # an ordinary word inside a name is not a name: two markets are two places
+    assert place_conflict(["杨家农贸市场"], ["李庄农贸市场"]) == 1.0
+
+
+def test_a_shorter_angrier_rewording_keeps_the_rarer_words_and_another_matter_does_not():
+    first = keywords("罗巷集镇的规划什么时候公布？集镇扩建要征收我们组的地，安置房建在哪里，补偿标准是多少？")
+    again = keywords("上次问的罗巷集镇规划到现在还没有下文，扩建到底征不征地？")
+    other = keywords("我家孩子明年上小学，户口在外地，请问入学要准备哪些材料？")
+    low, high, shared = keyword_overlap(again, first)
+    assert "罗巷" in shared and high >= 0.4
+    assert keyword_overlap(other, first)[1] < 0.2
+    assert "领导" not in keywords("领导您好，领导辛苦了")
+
+
+def test_letter_form_words_dates_and_the_writers_village_are_no_matter_words():
+    # (the writer's name is cut out of the text before keywords, as `entities` does)
+    school = ("本人，马桥镇高家洼村人。现将有关情况反映如下：学校食堂饭菜又贵又差，孩子吃了闹肚子。此致敬礼！"
+              "具名： 住址：清河县马桥镇高家洼村6组43号 二〇二三年十一月三日")
+    fired = ("本人，马桥镇高家洼村人。现将有关情况反映如下：厂里没任何理由就把我辞退了，要求支付赔偿金。此致敬礼！"
+             "具名： 住址：清河县马桥镇高家洼村6组43号 二〇二三年七月二十一日")
+    for word in ("此致敬礼", "具名", "住址", "现将", "二三年"):
+        assert word not in keywords(school)
+    home = frozenset({"高家洼", "马桥"})
+    assert keyword_overlap(keywords(school), keywords(fired), home)[1] == 0.0
+    assert keywords_top(keywords(school), keywords(fired), home) == 0.0
+    assert keywords_top(keywords(school), keywords(school.replace("孩子", "娃")), home) == 0.75  # 3 of at most 4
 
 
 def _candidate(letter_id, text, flds, received):

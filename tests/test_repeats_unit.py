@@ -154,3 +154,39 @@ def test_stage_implications():
     assert "复查" in implication("办结", 5, "repeat")
     assert "核实" in implication(None, 5, "repeat")
     assert implication("办理", 5, "same_matter") is None
+
+
+def test_an_edited_places_file_is_seen_without_a_restart(tmp_path):
+    path = tmp_path / "places.json"
+    path.write_text('{"townships": [{"name": "柳林镇", "villages": ["大王庄村"]}]}', encoding="utf-8")
+    assert gazetteer(str(path)).villages == frozenset({"大王庄"})
+    path.write_text('{"townships": [{"name": "柳林镇", "villages": ["大王庄村", "小河湾村"]}]}', encoding="utf-8")
+    assert gazetteer(str(path)).villages == frozenset({"大王庄", "小河湾"})
+    path.unlink()
+    assert gazetteer(str(path)).places == ()
+
+
+
+def test_the_county_name_in_every_address_is_not_a_shared_place():
+    known = ["清河", "凤凰", "后屯", "西关", "柳林", "小王庄"]  # 清河 is a township and the county's name (清河县)
+    a = letter_identity(fields("于庆丰", None, None, "清河县凤凰街道育才街139号"), known_places=known)
+    b = letter_identity(fields("贾庆丰", None, None, "清河县清河镇后屯村9组4号"), known_places=known)
+    assert "清河" not in a.people[0].places and "清河" in b.people[0].places
+    assert compare(b, a) is None
+    c = letter_identity(fields("白立新", None, "13825087742", "清河县城关镇西关村"), known_places=known)
+    d = letter_identity(fields("白立新", None, "17670561451", "清河县柳林镇小王庄村"), known_places=known)
+    assert compare(d, c) is None  # one name in two villages: two people
+
+
+def test_names_one_character_apart_with_two_different_phones_are_two_people():
+    a = letter_identity(fields("覃欣怡", None, "13298779350", "柳林镇大王庄村"), known_places=["柳林", "大王庄"])
+    b = letter_identity(fields("杨欣怡", None, "18906843081", "柳林镇大王庄村"), known_places=["柳林", "大王庄"])
+    assert compare(b, a) is None
+    c = letter_identity(fields("杨欣恰", None, None, "柳林镇大王庄村"), known_places=["柳林", "大王庄"])
+    assert compare(c, b)[0] == "姓名+地址相近"
+
+
+def test_people_at_large_are_not_a_party_reported_on():
+    a = letter_identity(fields(accused=["黄集乡计生办", "问题的群众"], anonymous=True))
+    b = letter_identity(fields(accused=["临川东升城市更新有限责任公司", "问题的乡亲们"], anonymous=True))
+    assert a.accused == ["黄集乡计生办"] and compare(b, a) is None

@@ -1,0 +1,116 @@
+"""How a clerk reads cues: precedence between purposes, rules as evidence, the addressee, threats, confidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xinfang.classifier.confidence import FEATURES, Confidence, evidence, fit_confidence, rescaled_top
+from xinfang.classifier.knowledge import Knowledge
+from xinfang.classifier.persist import load_model
+from xinfang.classifier.routing_table import STARTER, load_office, validate_office
+from xinfang.classifier.rules import apply_rules
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return Knowledge.from_office(load_office())
+
+
+def test_question_words_are_no_enquiry_once_the_letter_demands_appeals_or_reports(knowledge: Knowledge):
+    enquiry = knowledge.found("请问失地农民养老保险的政策是什么？需要什么材料，去哪里办理？")
+    assert enquiry["purpose"].get("咨询")
+    demand = knowledge.found("请问你们什么时候处理？我们强烈要求赔偿损失，恳请领导主持公道。")
+    assert "咨询" not in demand["purpose"] and len(demand["purpose"]["求决"]) >= 2
+    appeal = knowledge.found("请问凭什么这样处理？我对处理结果不服，申请复查。")
+    assert "咨询" not in appeal["purpose"] and appeal["purpose"]["申诉"]
+    # one weak demand word (解决 in "如何解决") does not silence an enquiry
+    assert knowledge.found("请问这种情况如何解决，政策上怎么规定？")["purpose"].get("咨询")
+    # 建议…严肃处理 is a demand to punish, not a suggestion
+    punish = knowledge.found("该厂长期偷排污水，建议对其严肃处理。")
+    assert "意见建议" not in punish["purpose"] and punish["purpose"]["揭发控告"]
+
+
+def test_a_fired_discipline_rule_is_evidence_for_a_report_about_a_discipline_matter(knowledge: Knowledge):
+    text = "村支书把低保名额优亲厚友，给了自己亲戚。"
+    rules = apply_rules(text, load_office().rule_words)
+    assert rules.discipline
+    found = knowledge.found(text, rules)
+    assert "优亲厚友" in found["purpose"]["揭发控告"]
+    assert "优亲厚友" in found["category"]["纪检监察"] and "优亲厚友" in found["department"]["纪委监委"]
+    scores = knowledge.scores("purpose", [found], ["揭发控告", "求决"])
+    assert scores[0, 0] > 0  # a rule word that no cue list holds still counts
+
+
+def test_the_addressee_is_not_the_accused_and_appointments_stay_with_the_organisation_department():
+    assert not apply_rules("尊敬的张书记：您好！小区物业乱收好处费。").discipline
+    assert not apply_rules("县长您好，物业收红包才给修电梯。").discipline
+    assert apply_rules("县长您好，村主任收受红包才给盖章。").discipline
+    assert apply_rules("村支书贪污惠农补贴。").discipline
+    assert not apply_rules("镇干部作风霸道，却在任前公示中被提拔。").discipline
+
+
+def test_threats_include_conditional_escalation_but_not_idioms_or_traffic():
+    assert apply_rules("如果再不解决，我们就去省里上访。").urgent
+    assert apply_rules("否则，全体业主将静坐市政府。").urgent
+    assert apply_rules("实在不行我就到北京去反映。").urgent
+    assert apply_rules("有时都想把医保局炸了。").urgent
+    assert not apply_rules("早晚高峰拥堵路段太多，建议增设红绿灯。").urgent
+    assert not apply_rules("采石场的炸药味很重，粉尘大。").urgent
+    assert not apply_rules("只许州官放火，不许百姓点灯。", load_office().rule_words).urgent
+    assert not apply_rules("幸好火势被扑灭，不然后果严重。").urgent
+    assert apply_rules("再不管，我们就去政府门口讨说法。", {"escalation": ["政府门口"]}).urgent
+
+
+def test_new_knowledge_sections_are_validated():
+    data = json.loads(STARTER.read_text(encoding="utf-8"))
+    assert validate_office(data) == []
+    data["cue_precedence"] = {"purpose": {"咨询": {"求助": 1}}, "科室": {}}
+    data["rule_cues"] = {"discipline": {"category": "纪检"}, "threat": {}}
+    problems = validate_office(data)
+    assert any("求助" in p for p in problems) and any("科室" in p for p in problems)
+    assert any("纪检" in p for p in problems) and any("threat" in p for p in problems)
+
+
+def test_confidence_weights_turn_evidence_into_a_probability_and_keep_the_label():
+    blended, model = np.array([0.6, 0.3, 0.1]), np.array([0.5, 0.4, 0.1])
+    cues = np.array([np.log1p(2), 0.0, 0.0])
+    features = evidence(blended, model, cues, 0, rule=False)
+    assert len(features) == len(FEATURES)
+    named = dict(zip(FEATURES, features, strict=True))
+    assert named["model_agrees"] == 1 and named["cues_agree"] == 1 and named["no_cues"] == 0
+    assert named["margin"] == pytest.approx(0.3)
+    rng = np.random.default_rng(0)
+    agree = rng.random(800) < 0.6
+    correct = rng.random(800) < np.where(agree, 0.9, 0.4)
+    x = np.zeros((800, len(FEATURES)))
+    x[:, FEATURES.index("cues_agree")] = agree
+    coef, intercept = fit_confidence(x, correct)
+    confidence = Confidence({"department": (coef, intercept)})
+    sure = confidence.probability("department", x[agree.argmax()], 0.5)
+    unsure = confidence.probability("department", x[(~agree).argmax()], 0.5)
+    assert 0.8 < sure < 0.97 and 0.3 < unsure < 0.5
+    assert confidence.probability("purpose", features, 0.42) == 0.42  # a head without weights keeps its own
+    top = rescaled_top([["民政局", 0.6], ["人社局", 0.3], ["住建局", 0.1]], "民政局", 0.6, 0.8)
+    assert top[0] == ["民政局", 0.8] and sum(p for _, p in top) == pytest.approx(1.0)
+    assert Confidence.from_numbers({"features": ["other"], "heads": {"x": {}}}) is None
+
+
+def test_the_discipline_rule_sets_the_category_with_the_unit_and_confidence_is_calibrated(starter_model_dir: Path):
+    from xinfang.classifier.calibration import apply_calibration, load_calibration
+
+    router = load_model(starter_model_dir)
+    apply_calibration(router, load_calibration())
+    assert router.confidence is not None
+    result = router.suggest("反映马桥镇马桥村村支书贪污惠农补贴、吃拿卡要的问题，请求依法依纪严肃处理。")
+    assert result["department"]["label"] == "纪委监委"
+    assert result["category"]["label"] == "纪检监察" and result["purpose"]["label"] == "揭发控告"
+    for head in ("category", "purpose", "department"):
+        assert 0.0 < result[head]["probability"] < 1.0
+    notes = router.suggest("今天天气晴，最高气温十八度，最低气温六度，东南风三级。明天多云转小雨。")
+    assert notes["category"]["label"] == "其他" and notes["category"]["probability"] <= 0.2
+    evidence_kept = router.suggest_many(["村里的低保评定不公平，请求重新评定。"], with_evidence=True)[0]
+    assert len(evidence_kept["department"]["evidence"]) == len(FEATURES)
