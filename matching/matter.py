@@ -67,18 +67,24 @@ def idf(word: str) -> float:
     return _idf_all().get(word, 12.0)
 
 
+def name_start(text: str, end: int, longest: int, stop: set[str]) -> int:
+    """Where a name that ends at `end` (before its suffix) starts: back over Chinese characters to a function
+    word, at most `longest` characters."""
+    i = end
+    while i > 0 and end - i < longest and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in stop:
+        i -= 1
+    return i
+
+
 def _named(text: str) -> list[str]:
     """小区/村/road/company names: the characters before a suffix, back to a function word, with the suffix."""
     found: list[str] = []
     for match in _SUFFIX_RE.finditer(text):
         start = match.start()
-        i = start
-        while i > 0 and start - i < 5 and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in _STOP:
-            i -= 1
-        core = text[i:start]
+        core = text[name_start(text, start, 5, _STOP):start]
         cut = _ADMIN.search(core)  # 前进街道锦绣家园: the name starts after the last administrative word
         while cut:
-            core, i = core[cut.end():], i + cut.end()
+            core = core[cut.end():]
             cut = _ADMIN.search(core)
         core = _trim(core)
         if len(core) < 2 or _common_start(core):

@@ -218,10 +218,7 @@ def units_in(body: str) -> list[str]:
     found = []
     for match in _UNIT_SUFFIX.finditer(body):
         start = match.start()
-        i = start
-        while i > 0 and start - i < 8 and "\u4e00" <= body[i - 1] <= "\u9fff" and body[i - 1] not in _UNIT_STOP:
-            i -= 1
-        core = body[i:start]
+        core = body[matter.name_start(body, start, 8, _UNIT_STOP):start]
         if len(core) >= 2:
             found.append(core)
     return found
