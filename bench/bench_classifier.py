@@ -17,10 +17,11 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import csv  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+from bench.data import emit  # noqa: E402
 
 TEDDY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "teddy2020c"
 
@@ -125,10 +126,7 @@ def main() -> None:
                          "checkout (it is never part of the repository).")
     results = {"teddy": teddy(), "samples": samples()}
     results["load_average"] = {"start": load, "end": [round(x, 2) for x in os.getloadavg()]}
-    text = json.dumps(results, ensure_ascii=False, indent=1)
-    print(text)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
+    emit(results, args.json)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,12 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench.calibrate_routing import fit_numbers, starter_router  # noqa: E402
+from bench.data import emit  # noqa: E402
 from bench.realdata import sources  # noqa: E402
 from bench.routing_eval import brief, score, suggest  # noqa: E402
 from xinfang.classifier.calibration import apply_calibration  # noqa: E402
@@ -176,10 +176,7 @@ def main() -> None:
         from xinfang.classifier.routing_table import load_office
 
         found = office_models(blind_sets(), set(load_office().departments))
-        text = json.dumps(found, ensure_ascii=False, indent=1)
-        if args.json:
-            args.json.write_text(text, encoding="utf-8")
-        print(text)
+        emit(found, args.json)
         return
     started = time.process_time()
     router = starter_router(args.size)
@@ -244,12 +241,9 @@ def main() -> None:
     if not args.skip_office:
         results["office_models"] = office_models(blind, set(router.office.departments))
     results["load_average"] = {"start": load, "end": [round(x, 2) for x in os.getloadavg()]}
-    text = json.dumps(results, ensure_ascii=False, indent=1)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
     if args.markdown:
         args.markdown.write_text(markdown(results), encoding="utf-8")
-    print(text)
+    emit(results, args.json)
 
 
 if __name__ == "__main__":

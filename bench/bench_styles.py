@@ -16,10 +16,10 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import random  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from bench.data import emit  # noqa: E402
 from bench.routing_eval import score  # noqa: E402
 from xinfang.classifier.training import fit_router  # noqa: E402
 from xinfang.samples.generate import generate_letters  # noqa: E402
@@ -51,10 +51,7 @@ def main() -> None:
             row[name] = {h: report[h]["accuracy"] for h in HEADS if h in report}
         results["styles"][style] = row
         print(style, row, flush=True)
-    text = json.dumps(results, ensure_ascii=False, indent=1)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    print(text)
+    emit(results, args.json)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,13 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
+from bench.data import emit  # noqa: E402
 from bench.realdata import sources  # noqa: E402
 from bench.routing_eval import score, suggest  # noqa: E402
 from xinfang.classifier.metrics import classification_report  # noqa: E402
@@ -92,10 +92,7 @@ def main() -> None:
     if args.cv:
         out["cv"] = cross_validate(train, args.cv)
     out["load_average"] = {"start": load, "end": [round(x, 2) for x in os.getloadavg()]}
-    text = json.dumps(out, ensure_ascii=False, indent=1)
-    print(text)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
+    emit(out, args.json)
 
 
 if __name__ == "__main__":

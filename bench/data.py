@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,3 +22,11 @@ def shared(*parts: str) -> Path:
 def read_csv(*parts: str) -> list[dict[str, str]]:
     with shared(*parts).open(encoding="utf-8", newline="") as rows:
         return list(csv.DictReader(rows))
+
+
+def emit(results: object, path: Path | None) -> None:
+    """Print the figures as JSON, and keep a copy in `path` (`--json`) when one is given."""
+    text = json.dumps(results, ensure_ascii=False, indent=1)
+    if path:
+        path.write_text(text, encoding="utf-8")
+    print(text)
