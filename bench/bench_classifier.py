@@ -21,9 +21,9 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from bench.data import emit  # noqa: E402
+from bench.data import SHARED, emit, shared  # noqa: E402
 
-TEDDY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "teddy2020c"
+TEDDY = SHARED / "teddy2020c"
 
 
 def _rows(path: Path) -> list[dict]:
@@ -121,9 +121,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     load = [round(x, 2) for x in os.getloadavg()]
-    if not (TEDDY / "train.csv").exists() or not (TEDDY / "dev.csv").exists():
-        raise SystemExit(f"{TEDDY} not found: the shared data is expected at ../shared/data relative to the "
-                         "checkout (it is never part of the repository).")
+    shared("teddy2020c", "train.csv"), shared("teddy2020c", "dev.csv")  # stop loudly when the data is not there
     results = {"teddy": teddy(), "samples": samples()}
     results["load_average"] = {"start": load, "end": [round(x, 2) for x in os.getloadavg()]}
     emit(results, args.json)
