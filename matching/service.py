@@ -105,6 +105,9 @@ def index_letter(session: Session, letter: Letter, feats: Features | None = None
     group = store.join_group(session, source.matter_group_id if source is not None else None, letter.id,
                              petitioner)
     store.write_letter(session, letter.id, letter.received_date, feats, petitioner, group)
+    if repeat_of is not None and same_as is not None and same_as.matter_group_id is not None:
+        # this person's case and another person's letters on the same matter: one matter group
+        store.merge_groups(session, same_as.matter_group_id, group)
 
 
 def reindex(session: Session, batch: int = 500, places: Gazetteer = NO_PLACES) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from xinfang.matching.features import Features, index_keys
@@ -327,6 +327,28 @@ def join_group(session: Session, group_id: int | None, letter_id: int, petitione
     group.letter_count += 1
     group.people_count += 1 if new_person else 0
     return group.id
+
+
+def merge_groups(session: Session, source_id: int, into_id: int) -> None:
+    """Fold matter group `source_id` into `into_id`: a letter that repeats one person's case and is also the
+    same matter as another person's letters ties the two groups (a clerk files them as one matter)."""
+    if source_id == into_id:
+        return
+    source, into = session.get(RepeatMatterGroup, source_id), session.get(RepeatMatterGroup, into_id)
+    if source is None or into is None:
+        return
+    session.flush()
+    session.execute(update(RepeatSignature).where(RepeatSignature.matter_group_id == source_id)
+                    .values(matter_group_id=into_id))
+    into.letter_count += source.letter_count
+    if source.first_letter_id is not None and (into.first_letter_id is None
+                                               or source.first_letter_id < into.first_letter_id):
+        into.first_letter_id = source.first_letter_id
+    people = session.execute(text(
+        "SELECT count(DISTINCT petitioner_id), sum(CASE WHEN petitioner_id IS NULL THEN 1 ELSE 0 END) "
+        "FROM repeat_signatures WHERE matter_group_id = :into"), {"into": into_id}).one()
+    into.people_count = int(people[0] or 0) + int(people[1] or 0)
+    session.delete(source)
 
 
 def clear(session: Session) -> None:

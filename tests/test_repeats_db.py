@@ -129,6 +129,33 @@ def test_a_rejected_link_is_not_used_for_the_group(db_settings):
                 != session.get(RepeatSignature, second.id).matter_group_id)
 
 
+def test_a_repeat_that_is_also_another_persons_matter_joins_the_two_groups(db_settings):
+    """One person's case and another person's letter on the same matter, each in its own group until a
+    letter is linked to both (a repeat of the first, the same matter as the second): then one group."""
+    fresh(db_settings.database_url)
+    with session_scope(db_settings.database_url) as session:
+        first = add(session, FACTORY, fields("张秀英", ID), date(2022, 3, 1))
+        other = add(session, WAGES, fields("刘德福", None, "13900001111"), date(2022, 4, 1))
+        groups = {session.get(RepeatSignature, i).matter_group_id for i in (first.id, other.id)}
+        assert len(groups) == 2
+        third = Letter(received_date=date(2022, 5, 1), text=FACTORY_REWORDED, fields=fields("张秀英", ID),
+                       id_number=ID, status=Status.review)
+        session.add(third)
+        session.flush()
+        session.add(RepeatLink(letter_id=third.id, earlier_id=first.id, kind="repeat", score=0.9, reason={}))
+        session.add(RepeatLink(letter_id=third.id, earlier_id=other.id, kind="same_matter", score=0.8, reason={}))
+        session.flush()
+        index_letter(session, third, places=OFFICE)
+        session.flush()
+        ids = (first.id, other.id, third.id)
+    with session_scope(db_settings.database_url) as session:
+        merged = {session.get(RepeatSignature, i).matter_group_id for i in ids}
+        assert len(merged) == 1
+        assert session.scalar(select(func.count()).select_from(RepeatMatterGroup)) == 1
+        group = session.get(RepeatMatterGroup, merged.pop())
+        assert (group.letter_count, group.people_count, group.first_letter_id) == (3, 2, first.id)
+
+
 def test_name_counts_read_how_many_earlier_letters_name_a_unit(db_settings):
     """One statement per letter: each named place or unit of the letter with the number of indexed letters
     naming it, the letter itself left out."""
