@@ -39,7 +39,7 @@ from xinfang.matching.score import (
     MODEL_FEATURES,
     MODELS_FILE,
     Candidate,
-    area_only,
+    anchor_tier,
     home_places,
     models,
     pair_features,
@@ -128,17 +128,20 @@ class NameCounts:
                 for name in unit_names(feats).values()}
 
 
+TIERS = {"other": 1.0, "area": 2.0, "named": 3.0}  # the last column of a pair row (0: no anchor)
+
+
 def pair_row(new: Features, old: Features, gap: float | None,
              known_villages: frozenset[str] = frozenset(), counts: dict[str, int] | None = None) -> list[float]:
-    """The model features, then one more column: 0 when the pair has no same-matter anchor, 1 for a named
-    site, firm or 小区, 2 for a shared village only (not a feature: the same-matter thresholds are chosen
-    among anchored pairs, since only those can be linked). `known_villages`: the county's villages, as the
+    """The model features, then one more column: 0 when the pair has no same-matter anchor, else its
+    `TIERS` value (`score.anchor_tier`: 1 a name or copy, 2 a shared village only, 3 a proper name; not a
+    feature: the same-matter thresholds are chosen per tier among anchored pairs, since only those can be linked). `known_villages`: the county's villages, as the
     pipeline passes them (generated letters; the 泰迪杯 messages have no gazetteer)."""
     cand = Candidate(0, old.sig, old.identity, old.entities, "", None, None, None)
     values = pair_features(new.sig, new.entities, cand, gap, home_places(new.identity, old.identity), counts,
                            known_villages)
     anchor = same_matter_anchor(new.identity, new.entities, cand, values, known_villages)
-    anchored = 0.0 if anchor is None else 2.0 if area_only(anchor) else 1.0
+    anchored = 0.0 if anchor is None else TIERS[anchor_tier(anchor, known_villages)]
     return [values[name] for name in FEATURES] + [anchored]
 
 
@@ -278,15 +281,25 @@ def pr(scores: np.ndarray, labels: list[int], cut: float) -> dict:
             "predicted": int(chosen.sum()), "positives": int(y.sum()), "pairs": len(labels)}
 
 
+def tier_cuts(rows: list[list[float]], thresholds: dict) -> np.ndarray:
+    """Each other-person pair's cut, by its anchor's tier (the last column; unanchored pairs never link)."""
+    general = thresholds["same_matter_min"]
+    by_tier = {0.0: 2.0, 1.0: general, 2.0: thresholds["same_matter_min_area"],
+               3.0: thresholds.get("same_matter_min_named", general)}
+    return np.array([by_tier[r[-1]] for r in rows])
+
+
 def held_out(params: dict | None = None) -> dict:
     """Precision/recall of the pair decisions on the `test` splits of both labelled files."""
     params = params or models()
     feats = FeatureCache(load_messages())
     out = {}
-    for kind, cut_name in (("same_person", "repeat_min"), ("other_person", "same_matter_min")):
-        rows, labels, _ = teddy_pairs(kind, "test", feats)
-        scores = np.where(linkable(rows, kind), score_rows(rows, params[kind]), 0.0)
-        out[kind] = pr(scores, labels, params["thresholds"][cut_name])
+    rows, labels, _ = teddy_pairs("same_person", "test", feats)
+    out["same_person"] = pr(score_rows(rows, params["same_person"]), labels, params["thresholds"]["repeat_min"])
+    rows, labels, _ = teddy_pairs("other_person", "test", feats)
+    # a pair links when its score reaches its tier's cut: scores shifted so that one cut (0) applies
+    margin = score_rows(rows, params["other_person"]) - tier_cuts(rows, params["thresholds"])
+    out["other_person"] = pr(margin, labels, 0.0)
     return out
 
 
@@ -319,10 +332,19 @@ def main() -> None:
         if kind == "other_person":
             # A shared village alone (no site, firm or 小区) links different people only when the model is
             # sure: its own cut, chosen on the village-only pairs (many in one village, few the same matter).
-            area = np.array([r[-1] == 2 for r in g_rows])
+            area = np.array([r[-1] == TIERS["area"] for r in g_rows])
             area_cut = threshold_for(np.where(area, generated, 0.0), g_y, g_target, floor=max(0.8, cut))
             params["thresholds"]["same_matter_min_area"] = round(area_cut, 3)
             print("other_person village-only cut", round(area_cut, 3), pr(np.where(area, generated, 0.0), g_y, area_cut))
+            # A proper name both letters give (恒泰, 宏达化工, 潇楚佳苑): its own cut, chosen the same way on the
+            # pairs so anchored, never above the general one.
+            named_g = np.array([r[-1] == TIERS["named"] for r in g_rows])
+            named_r = np.array([r[-1] == TIERS["named"] for r in rows])
+            named_cut = min(cut, max(threshold_for(np.where(named_r, real, 0.0), labels, target),
+                                     threshold_for(np.where(named_g, generated, 0.0), g_y, g_target)))
+            params["thresholds"]["same_matter_min_named"] = round(named_cut, 3)
+            print("other_person proper-name cut", round(named_cut, 3), "real", pr(np.where(named_r, real, 0.0), labels,
+                  named_cut), "generated", pr(np.where(named_g, generated, 0.0), g_y, named_cut))
     cut = params["thresholds"]["repeat_min"]
     # Weaker identities: at least 0.2 / 0.3 above the cut, higher when the generated pairs of such identities
     # need it for precision ≥ WEAK_PRECISION.

@@ -41,17 +41,18 @@ _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
             "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all",
             "keywords_top", "target", "keywords_head", "rare_target", "building", "keywords_rare")
-# every feature `pair_features` computes (`target` and `keywords_head`: measured, in no model)
+# every feature `pair_features` computes (`target`: measured, in no model)
 # One person: a follow-up cue (再次反映) is no matter evidence by itself (the same writer says it about another
 # matter too), only with the same named things (followup_anchor, followup_all); a place conflict is left to
 # the words, since one matter is often named two ways in real letters (a school by two names).
 SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "gap", "followup_anchor",
                  "keywords_low", "keywords_high", "terms_high", "followup_all", "keywords_top")
 # Different people: what one writer says about their own history (再次反映, the time since their last letter)
-# says nothing about a neighbour's letter, so the other-person model sees only the matter, and how rare the
-# named thing they share is in the office's own letters.
+# says nothing about a neighbour's letter, so the other-person model sees only the matter, how rare the
+# named thing they share is in the office's own letters, and whether the few words each letter is most
+# about agree (neighbours on one lift both say 电梯, 停运, 维保 in their own words).
 OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict",
-                  "rare_target", "building", "keywords_rare")
+                  "rare_target", "building", "keywords_rare", "keywords_head")
 MODEL_FEATURES = {"same_person": SAME_FEATURES, "other_person": OTHER_FEATURES}
 
 
@@ -165,8 +166,26 @@ def _proper(name: str, places: frozenset[str]) -> bool:
     idfs = [matter.idf(t) for t in tokens]
     if any(len(t) == 1 and v < FUNCTION_CHAR_IDF for t, v in zip(tokens, idfs, strict=True)):
         return False
-    return any(len(a) == 1 and len(b) == 1 and max(matter.idf(a), matter.idf(b)) >= PROPER_CHAR_IDF
-               for a, b in zip(tokens, tokens[1:], strict=False))
+    if any(len(a) == 1 and len(b) == 1 and max(matter.idf(a), matter.idf(b)) >= PROPER_CHAR_IDF
+           for a, b in zip(tokens, tokens[1:], strict=False)):
+        return True
+    return FIRM_NAMES and _firm_name(tokens)
+
+
+def _firm_name(tokens: list[str]) -> bool:
+    """A firm's name made of a dictionary word and its trade (宏达|化工, 远航|建材|有限公司): firms name
+    themselves with auspicious words (宏达, 昌盛, 远航) that jieba knows, so only the trade word after one
+    that is not a common word (光明, 东方, 发展 are) makes it a name rather than a phrase."""
+    return (len(tokens) >= 2 and len(tokens[0]) >= 2 and matter.idf(tokens[0]) >= FIRM_WORD_IDF
+            and tokens[1] in _TRADES)
+
+
+FIRM_NAMES = True
+FIRM_WORD_IDF = 9.0
+_TRADES = frozenset({"化工", "建材", "水泥", "砖厂", "矿业", "机械", "食品", "纺织", "物流", "置业", "地产", "房地产",
+                     "建筑", "劳务", "养殖", "实业", "石料", "冶炼", "造纸", "纸业", "塑料", "木业", "混凝土",
+                     "搅拌站", "商贸", "物业", "公司", "有限公司", "集团", "化肥", "制药", "药业", "钢铁", "陶瓷",
+                     "农业", "科技", "电子", "化纤", "印染", "皮革", "家具", "酒业", "运输", "客运", "驾校"})
 
 
 PROPER_CHAR_IDF = 7.5    # two single characters side by side, one this rare: a name jieba does not know (恒泰, 天誉)
@@ -267,6 +286,28 @@ def area_only(anchor: str) -> bool:
     return anchor.startswith("同村") or (anchor.startswith("同一地点") and anchor.endswith(_AREA))
 
 
+def anchor_tier(anchor: str, places: frozenset[str] = frozenset()) -> str:
+    """How much an anchor says on its own, for the cut it needs: `named` (a proper name of a firm, 小区 or
+    site: 恒泰, 宏达化工, 潇楚佳苑), `area` (a village or community alone) or `other` (a phrase the name scan
+    took for a place, a copied text). A clerk groups two strangers' letters on a proper name with little more
+    agreement; on a village or a mere phrase they must read much the same."""
+    if area_only(anchor):
+        return "area"
+    kind, _, name = anchor.partition("：")
+    if kind == "同一对象" or (kind in ("同一地点/单位", "同一单位") and name and _proper(name, places)):
+        return "named"
+    return "other"
+
+
+def _passes(score: float, tier: str, cut: dict) -> bool:
+    """The cut for an anchor's tier (`anchor_tier`); files without a named cut use the general one."""
+    if tier == "area":
+        return score >= cut["same_matter_min_area"]
+    if tier == "named":
+        return score >= cut.get("same_matter_min_named", cut["same_matter_min"])
+    return score >= cut["same_matter_min"]
+
+
 def _specific(anchor: str) -> bool:
     """A name that points at one place or unit (锦绣家园, 鑫泰化工厂, 28路), not a kind of place (小区)."""
     return len(anchor) >= 3 and matter.idf(anchor) >= SPECIFIC_IDF
@@ -363,10 +404,10 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
             continue
         score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity),
                                      name_counts, known_villages)
-        if score < cut["same_matter_min"]:
+        if score < min(cut["same_matter_min"], cut.get("same_matter_min_named", 1.0)):
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
-        if anchor and (score >= cut["same_matter_min_area"] or not area_only(anchor)):
+        if anchor and _passes(score, anchor_tier(anchor, known_villages), cut):
             detail["anchor"] = anchor
             same.append((score, cand, detail))
     if repeats:  # the case is the earliest letter of the best-matching history: its stage governs

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from xinfang.core.idcard import make
 from xinfang.matching.features import compute, gazetteer
 from xinfang.matching.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
-from xinfang.matching.score import Candidate, decide, pair_features, same_matter_anchor
+from xinfang.matching.score import Candidate, anchor_tier, decide, pair_features, same_matter_anchor
 from xinfang.matching.stage import implication
 from xinfang.matching.text import jaccard
 
@@ -141,10 +139,22 @@ def test_other_person_same_matter_is_grouped_by_a_rarely_written_firm():
     assert "垚鑫" in decisions[0].reason["explanation"]
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: a firm named with an ordinary word (宏达) is not taken for a "
-                   "proper name, and village + amount + wording alone stay under the cut (bench/RESULTS.md, groups)")
 def test_other_person_same_matter_is_grouped_by_a_firm_named_with_an_ordinary_word():
-    assert [d.kind for d in _neighbours_grouped("宏达")] == ["same_matter"]
+    """宏达 is a dictionary word, but 宏达 + its trade (化工) is a firm's name: rare in the office, it ties the letters."""
+    decisions = _neighbours_grouped("宏达")
+    assert [d.kind for d in decisions] == ["same_matter"]
+    assert "宏达" in decisions[0].reason["explanation"]
+
+
+def test_an_anchor_is_a_proper_name_a_village_or_a_phrase():
+    """Firms named with an auspicious dictionary word and their trade (宏达化工, 远航建材) are proper names like
+    unknown ones (恒泰, 潇楚佳苑); a common word before the trade (光明化工厂) and phrases the name scan took for
+    a place (起进厂 from 一起进厂, 政府网) are not; a village alone is an area."""
+    for anchor in ("同一对象：恒泰", "同一地点/单位：宏达化工有限公司", "同一单位：远航建材", "同一地点/单位：潇楚佳苑"):
+        assert anchor_tier(anchor) == "named", anchor
+    for anchor in ("同一地点/单位：光明化工厂", "同一地点/单位：起进厂", "同一地点/单位：政府网", "文本几乎相同"):
+        assert anchor_tier(anchor) == "other", anchor
+    assert anchor_tier("同村：大王庄") == anchor_tier("同一地点/单位：白岩村") == "area"
 
 
 def test_letters_of_different_people_need_a_shared_village_or_a_named_unit_and_amount():
