@@ -1,7 +1,8 @@
 """What a forked work horse pays for a scanned letter beyond OCR itself, with and without the malloc tuning.
 
-The worker forks one horse per scanned letter. This runs OCR (`read_page`, as the pipeline does) on the same
-scans twice in one process: once in a fresh fork per letter (as rq's horse) and once in the process itself,
+The worker forks one horse per job (a few scanned letters). This runs OCR (`read_page`, as the pipeline does)
+on the same scans twice in one process: once in a fresh fork per letter (the horse's first letter, and what
+every scan paid when scans went one per job) and once in the process itself,
 and reports CPU seconds and minor page faults per letter. `--tuned` applies `keep_freed_memory` first, as
 the workers do before warming up. Run both ways to see what the tuning buys:
 

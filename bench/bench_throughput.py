@@ -9,7 +9,7 @@ baseline's own process): the CPU figures vary far less on a machine shared with 
 
     python -m bench.bench_throughput text --count 10000 --db sqlite postgres   # generated petitions
     python -m bench.bench_throughput text --real --db sqlite                    # teddy2020c replies.csv
-    python -m bench.bench_throughput scans --count 200                          # scans, OCR alone as baseline
+    python -m bench.bench_throughput scans --count 200 --rounds 2               # scans, OCR alone as baseline
     python -m bench.bench_throughput text --before /work/main --count 100       # the code of another checkout
 
 `scans` also measures the desk: the first view of each scanned letter's page (images made at intake),
@@ -370,22 +370,30 @@ def run_scans(args: argparse.Namespace, base: Path, model: Path) -> None:
               f"{3600 * len(scans) / queue['wall']:.0f} letters/hour | CPU {queue['cpu']:.0f} s | {counts} |")
         return
     files = sorted(folder.iterdir())
-    pages, plain_wall, plain_cpu = ocr_alone(files, tuned=False)
-    _, ocr_wall, ocr_cpu = ocr_alone(files, tuned=True)
-    with office(base, args.db[0], model) as env:
-        queue = through_queue(env, folder)
-        counts = statuses(env)
-        opened = page_views(env)
-    print("| pages | OCR alone s/page (wall, 2 processes; glibc malloc as it comes) | OCR alone, malloc tuned as "
-          "the workers | queue s/page (wall, end to end) | queue / OCR alone (tuned) | queue / OCR alone (as it "
-          "comes) |")
-    print("|---|---|---|---|---|---|")
-    print(f"| {pages} | {plain_wall / pages:.2f} | {ocr_wall / pages:.2f} | {queue['wall'] / pages:.2f} | "
-          f"{queue['wall'] / ocr_wall:.2f} | {queue['wall'] / plain_wall:.2f} |")
-    print(f"\nCPU per page: OCR alone {plain_cpu / pages:.2f} s (as it comes), {ocr_cpu / pages:.2f} s (tuned)")
-    print(f"\nletters per hour through the queue: {3600 * len(scans) / queue['wall']:.0f} "
-          f"({3600 * pages / queue['wall']:.0f} pages/hour)")
-    print(f"\nCPU per page: queue {queue['cpu'] / pages:.2f} s (workers, horses and ingest)")
+    # The machine's speed drifts by a tenth or more over minutes (shared host): the baseline and the queue
+    # alternate, round after round, and each round's ratio compares neighbours in time.
+    print("| round | pages | OCR alone s/page (wall, 2 processes; glibc malloc as it comes) | OCR alone, malloc "
+          "tuned as the workers | queue s/page (wall, end to end) | queue / OCR alone (tuned) | queue / OCR alone "
+          "(as it comes) | CPU s/page: OCR as it comes / tuned / queue |")
+    print("|---|---|---|---|---|---|---|---|")
+    ratios: list[tuple[float, float]] = []
+    for number in range(1, args.rounds + 1):
+        pages, plain_wall, plain_cpu = ocr_alone(files, tuned=False)
+        _, ocr_wall, ocr_cpu = ocr_alone(files, tuned=True)
+        with office(base, args.db[0], model) as env:
+            queue = through_queue(env, folder)
+            counts = statuses(env)
+            if number == 1:
+                opened = page_views(env)
+        ratios.append((queue["wall"] / ocr_wall, queue["wall"] / plain_wall))
+        print(f"| {number} | {pages} | {plain_wall / pages:.2f} | {ocr_wall / pages:.2f} | {queue['wall'] / pages:.2f} "
+              f"| {ratios[-1][0]:.2f} | {ratios[-1][1]:.2f} | {plain_cpu / pages:.2f} / {ocr_cpu / pages:.2f} / "
+              f"{queue['cpu'] / pages:.2f} |", flush=True)
+    if len(ratios) > 1:
+        print(f"\nmedian over {len(ratios)} rounds: queue / OCR alone (tuned) "
+              f"{statistics.median(r[0] for r in ratios):.2f}, (as it comes) {statistics.median(r[1] for r in ratios):.2f}")
+    print(f"\nletters per hour through the queue (last round): {3600 * len(scans) / queue['wall']:.0f} "
+          f"({3600 * pages / queue['wall']:.0f} pages/hour); queue CPU counts workers, horses and ingest")
     print(f"\nletters: {counts}; memory per worker (MB): parent RSS {queue['memory']['parent'][0]} / PSS "
           f"{queue['memory']['parent'][1]}; horse RSS {queue['memory']['horse'][0]} / PSS {queue['memory']['horse'][1]}")
     print(f"\nopening a scanned letter's first page, first view ({opened['n']} letters): p95 {opened['intake']:.0f} ms "
@@ -456,6 +464,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="with --real: only the first N messages")
     parser.add_argument("--db", nargs="+", default=["sqlite"], choices=["sqlite", "postgres"])
     parser.add_argument("--before", default=None, help="run the workers and ingest from this checkout instead")
+    parser.add_argument("--rounds", type=int, default=1, help="scans: OCR alone and the queue, alternated")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from xinfang.classifier.training import train_from_records

@@ -259,7 +259,8 @@ class Router:
         for name in ("category", "purpose", "department"):
             if name in result:
                 result[name]["reasons"] = found.get(name, {}).get(result[name]["label"], [])[:REASONS_SHOWN]
-                self._confidence(name, result[name], i, parts[name], with_evidence)
+                self._confidence(name, result[name], i, parts[name], with_evidence,
+                                 bool(result.get("department", {}).get("table_ok", True)))
         if not petition:
             self._not_a_petition(result, notes)
         shaky = [name for name in ("category", "department")
@@ -273,7 +274,8 @@ class Router:
         result["model_version"] = self.version
         return result
 
-    def _confidence(self, name: str, shown: dict, i: int, part: tuple, with_evidence: bool) -> None:
+    def _confidence(self, name: str, shown: dict, i: int, part: tuple, with_evidence: bool,
+                    table_ok: bool = True) -> None:
         """The probability shown, from the suggestion's evidence (classifier/confidence.py), when calibrated."""
         blended, model, cues = part
         classes = list(self.heads[name].classes_)
@@ -281,7 +283,7 @@ class Router:
             return
         k = classes.index(shown["label"])
         row = cues[i] if cues is not None else None
-        features = evidence(blended[i], model[i], row, k, bool(shown.get("rule")))
+        features = evidence(blended[i], model[i], row, k, bool(shown.get("rule")), table_ok)
         if with_evidence:
             shown["evidence"] = features
         if self.confidence is not None:

@@ -53,10 +53,14 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
 
 
 ENQUEUE_CHUNK = 500
-# Online petitions (text, no OCR) per job: a forked work horse costs about as much as a few of them, so
-# they go in small batches; scans go one per job (their OCR dwarfs the fork, and one bad file fails alone:
-# a hostile scan that crashes a C library takes only its own letter down).
+# Letters per job, on a letter's first try. A forked work horse costs about as much as a few online
+# petitions (text, no OCR), so they go in batches of 20. A scanned letter's OCR dwarfs the fork, yet each
+# horse still pays its first touch of OCR's buffers and the copy-on-write of the parent's pages, so a few
+# scans share one horse. A letter tried before goes alone: when a horse dies mid-batch (a hostile file
+# crashing a C library, the memory ceiling), the letter it was reading goes again by itself and the rest
+# go on without it (`recovery.requeue_after_crash`), so a bad file takes only its own letter down.
 TEXT_BATCH = 20
+SCAN_BATCH = 4
 
 
 def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
@@ -74,16 +78,18 @@ def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
 
 
 def _jobs(settings: Settings, rows: Sequence[Any]) -> dict[str, list[int]]:
-    """Job id -> its letters: text letters in batches of TEXT_BATCH, any other letter alone."""
+    """Job id -> its letters: first tries in batches (text of TEXT_BATCH, scans of SCAN_BATCH), retries alone."""
     jobs: dict[str, list[int]] = {}
-    text = [row.id for row in rows if row.ocr_engine == "text"]
-    for start in range(0, len(text), TEXT_BATCH):
-        chunk = text[start:start + TEXT_BATCH]
-        # The queue name prefixes every id: deployments (or test runs) sharing one Redis keep apart jobs.
-        jobs[f"{settings.queue_name}-letters-{chunk[0]}-{len(chunk)}-{uuid.uuid4().hex[:8]}"] = chunk
+    fresh = [row for row in rows if not row.attempts]
+    for batch, size in (([row.id for row in fresh if row.ocr_engine == "text"], TEXT_BATCH),
+                        ([row.id for row in fresh if row.ocr_engine != "text"], SCAN_BATCH)):
+        for start in range(0, len(batch), size):
+            chunk = batch[start:start + size]
+            # The queue name prefixes every id: deployments (or test runs) sharing one Redis keep apart jobs.
+            jobs[f"{settings.queue_name}-letters-{chunk[0]}-{len(chunk)}-{uuid.uuid4().hex[:8]}"] = chunk
     for row in rows:
-        if row.ocr_engine != "text":
-            jobs[f"{settings.queue_name}-letter-{row.id}-{(row.attempts or 0) + 1}"] = [row.id]
+        if row.attempts:
+            jobs[f"{settings.queue_name}-letter-{row.id}-{row.attempts + 1}"] = [row.id]
     return jobs
 
 
@@ -94,11 +100,13 @@ def _enqueue_chunk(settings: Settings, letter_ids: list[int]) -> list[str]:
         rows = session.execute(select(Letter.id, Letter.attempts, Letter.ocr_engine)
                                .where(Letter.id.in_(letter_ids)).order_by(Letter.id)).all()
     jobs = _jobs(settings, rows)
+    text = {row.id for row in rows if row.ocr_engine == "text"}  # a text batch takes seconds; scans, each its own
     retry = Retry(max=settings.job_retries, interval=[10, 60]) if settings.job_retries else None
     try:
         get_queue(settings).enqueue_many([Queue.prepare_data(
             process_letter_job if len(ids) == 1 else process_letters_job, (ids[0] if len(ids) == 1 else ids,),
-            job_id=job_id, timeout=settings.job_timeout, retry=retry, result_ttl=86400, failure_ttl=30 * 86400,
+            job_id=job_id, timeout=settings.job_timeout * (1 if text.issuperset(ids) else len(ids)), retry=retry,
+            result_ttl=86400, failure_ttl=30 * 86400,
             description=f"letter {ids[0]}" if len(ids) == 1 else f"letters {ids[0]}..{ids[-1]}")
             for job_id, ids in jobs.items()])
     except RedisConnectionError as exc:
@@ -130,7 +138,7 @@ class BatchIncompleteError(Exception):
 
 
 def process_letters_job(letter_ids: list[int]) -> dict[str, int]:
-    """A batch of text letters in one work horse; each letter is claimed, locked and recorded on its own.
+    """A batch of letters in one work horse; each letter is claimed, locked and recorded on its own.
 
     A letter that fails with a known reason is marked failed like any other; an unexpected error is
     recorded on its letter, the batch goes on, and the job then fails so rq's retry takes the letters

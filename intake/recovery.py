@@ -68,3 +68,37 @@ def requeue_stranded(settings: Settings, include_failed: bool = False,
             record(session, "requeued", letter_id=letter_id, reason="job lost")
     enqueue_letters(settings, ids)
     return ids
+
+
+CRASHED = ("处理本件时处理进程意外退出（文件可能损坏，或超出内存上限）。原件已保存，可点击“重试”；"
+           "如反复出错请联系系统管理员。")
+
+
+def requeue_after_crash(settings: Settings, job_id: str, letter_ids: list[int], retries_left: bool) -> list[int]:
+    """After a work horse died (a C library crashed, the memory ceiling, kill -9): the job's letters not yet
+    done go on. Returns the letters queued again.
+
+    The letter the horse was reading (`processing` under this job) is the likely cause. Out of a batch it
+    goes again alone, and the others go on in a batch of their own, so one hostile file cannot hold back
+    the rest. A letter that was alone and has no retry left is marked failed, with the reason and a retry
+    button, rather than swept back into the queue forever.
+    """
+    with session_scope(settings.database_url) as session:
+        rows = session.execute(select(Letter.id, Letter.status).where(
+            Letter.id.in_(letter_ids), Letter.job_id == job_id,
+            Letter.status.in_([Status.queued, Status.processing]))).all()
+        reading = [row.id for row in rows if row.status == Status.processing]
+        if len(letter_ids) == 1:
+            if reading and not retries_left:
+                session.execute(update(Letter).where(Letter.id.in_(reading)).values(
+                    status=Status.failed, failure_stage="worker", failure_retryable=True, failure_reason=CRASHED))
+                for letter_id in reading:
+                    record(session, "failed", letter_id=letter_id, stage="worker", reason="work horse died")
+            return []  # otherwise rq retries the job itself
+        session.execute(update(Letter).where(Letter.id.in_(reading)).values(status=Status.queued))
+        for letter_id in reading:
+            record(session, "requeued", letter_id=letter_id, reason="work horse died reading it: alone now")
+    ids = [row.id for row in rows]
+    if ids:
+        enqueue_letters(settings, ids)
+    return ids

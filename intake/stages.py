@@ -103,7 +103,7 @@ def read_page(page: Page, engine: OcrEngine) -> OcrPage:
 def split_pages(session: Session, settings: Settings, letter: Letter, pages: list[OcrPage]) -> list[int]:
     """Cut a batch scan into letters; this letter keeps the first, new letters get the others."""
     # import cycle: intake.jobs imports the pipeline, which imports this module
-    from xinfang.intake.jobs import enqueue_letter
+    from xinfang.intake.jobs import enqueue_letters
 
     groups = split_batch([page.text for page in pages])
     if len(groups) <= 1:
@@ -127,8 +127,7 @@ def split_pages(session: Session, settings: Settings, letter: Letter, pages: lis
         record(session, "received", letter_id=child.id, split_from=letter.id, pages=child.page_numbers)
     record(session, "split", letter_id=letter.id, letters=[letter.id] + [c.id for c in children])
     session.commit()
-    for child in children:
-        enqueue_letter(settings, child.id)
+    enqueue_letters(settings, [child.id for child in children])
     return [child.id for child in children]
 
 

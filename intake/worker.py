@@ -75,12 +75,25 @@ class LetterWorker(Worker):
         super().main_work_horse(job, queue)
 
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage) -> None:  # noqa: ANN001
-        """The horse died (OOM, kill -9): free the letter's lock so rq's retry can take it at once."""
+        """The horse died (OOM, a C library's crash, kill -9): free the letters' locks, then let the letters
+        it had not finished go on (`requeue_after_crash`). A batch is not retried as a whole: its letters
+        were queued again, the one being read alone."""
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
-        if job is not None and job.args:
-            ids = job.args[0] if isinstance(job.args[0], list) else [job.args[0]]
-            for letter_id in ids:
-                locks.force_release(self.connection, job.origin, int(letter_id))
+        if job is None or not job.args:
+            return
+        # import cycle: intake.recovery imports intake.jobs, which the worker imports first
+        from xinfang.intake.recovery import requeue_after_crash
+
+        ids = [int(i) for i in (job.args[0] if isinstance(job.args[0], list) else [job.args[0]])]
+        for letter_id in ids:
+            locks.force_release(self.connection, job.origin, letter_id)
+        try:
+            requeue_after_crash(self.settings, job.id, ids, retries_left=job.should_retry)
+        except Exception:  # the sweep finds them later; the worker must go on
+            log.exception("requeueing the letters of dead job %s failed", job.id)
+            return
+        if len(ids) > 1:
+            job.retries_left = 0
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()

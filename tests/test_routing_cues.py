@@ -65,6 +65,15 @@ def test_threats_include_conditional_escalation_but_not_idioms_or_traffic():
     assert apply_rules("再不管，我们就去政府门口讨说法。", {"escalation": ["政府门口"]}).urgent
 
 
+def test_the_starter_office_knows_threats_a_clerk_knows_and_not_descriptions_of_unrest():
+    words = load_office().rule_words
+    assert apply_rules("事情再拖下去，我只有一头撞死在你们门口。", words).urgent
+    assert apply_rules("逼急了我就吃安眠药一了百了。", words).urgent
+    assert apply_rules("问题不解决，我们全村就到省城上访。", words).urgent
+    assert not apply_rules("家长们愤怒归愤怒，但没有过激行为。", words).urgent
+    assert not apply_rules("市人社局约集访谈了你，并依法要求你提供证据。", words).urgent
+
+
 def test_new_knowledge_sections_are_validated():
     data = json.loads(STARTER.read_text(encoding="utf-8"))
     assert validate_office(data) == []
@@ -97,6 +106,36 @@ def test_confidence_weights_turn_evidence_into_a_probability_and_keep_the_label(
     top = rescaled_top([["民政局", 0.6], ["人社局", 0.3], ["住建局", 0.1]], "民政局", 0.6, 0.8)
     assert top[0] == ["民政局", 0.8] and sum(p for _, p in top) == pytest.approx(1.0)
     assert Confidence.from_numbers({"features": ["other"], "heads": {"x": {}}}) is None
+    earlier = Confidence.from_numbers({"features": list(FEATURES[:-1]),
+                                       "heads": {"department": {"coef": coef[:-1], "intercept": intercept}}})
+    assert earlier is not None and earlier.probability("department", x[agree.argmax()], 0.5) == pytest.approx(sure)
+
+
+def test_confidence_fitted_on_a_noisy_reading_says_how_often_the_suggestion_is_truly_right():
+    """Labels read with accuracy 0.9 (a department read from a reply): the plain fit learns the reading's
+    errors as the model's; the fit told the reading accuracy recovers the true rate."""
+    rng = np.random.default_rng(1)
+    n = 4000
+    agree = rng.random(n) < 0.5
+    right = rng.random(n) < np.where(agree, 0.95, 0.6)
+    read_right = rng.random(n) < 0.9
+    matches = right & read_right  # a wrong reading never names the suggested unit
+    x = np.zeros((n, len(FEATURES)))
+    x[:, FEATURES.index("cues_agree")] = agree
+    plain = Confidence({"d": fit_confidence(x, matches)})
+    told = Confidence({"d": fit_confidence(x, matches, label_accuracy=0.9)})
+    sure = x[agree.argmax()]
+    assert plain.probability("d", sure, 0.5) == pytest.approx(0.95 * 0.9, abs=0.03)
+    assert told.probability("d", sure, 0.5) == pytest.approx(0.95, abs=0.03)
+    unsure = x[(~agree).argmax()]
+    assert told.probability("d", unsure, 0.5) == pytest.approx(0.6, abs=0.05)
+
+
+def test_evidence_says_whether_the_department_fits_the_category_in_the_routing_table():
+    blended, model = np.array([0.6, 0.4]), np.array([0.6, 0.4])
+    fits = dict(zip(FEATURES, evidence(blended, model, None, 0, rule=False), strict=True))
+    odd = dict(zip(FEATURES, evidence(blended, model, None, 0, rule=False, table_ok=False), strict=True))
+    assert fits["table_ok"] == 1.0 and odd["table_ok"] == 0.0 and fits["no_cues"] == 1.0
 
 
 def test_the_discipline_rule_sets_the_category_with_the_unit_and_confidence_is_calibrated(starter_model_dir: Path):

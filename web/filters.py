@@ -14,6 +14,7 @@ STATUS_LABELS = {
 STAGE_LABELS = {
     "read": "读取文件", "ocr": "文字识别", "split": "分拆信件", "fields": "要素提取", "classify": "分类",
     "repeats": "重复件比对", "setup": "系统配置", "review": "审核退回", "start": "开始", "internal": "内部",
+    "worker": "处理进程",
 }
 
 

@@ -72,19 +72,23 @@ def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: obje
 
 def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form: str | None) -> list[int]:
     from xinfang.intake.ingest import ingest_path  # start-up: loaded only when this command runs
-    from xinfang.intake.jobs import enqueue_letters  # start-up: loaded only when this command runs
+    from xinfang.intake.jobs import (  # start-up: loaded only when this command runs
+        SCAN_BATCH,
+        enqueue_letters,
+    )
 
     received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
     files = _files(paths)
     letter_ids: list[int] = []
     new = duplicates = refused = 0
+    waiting: list[int] = []  # stored, to be queued: scans leave a file at a time and share a job a few at once
     for path in files:
         try:
             with session_scope(settings.database_url) as session:
                 result = ingest_path(session, settings, path, received=received_date, form=form)
                 # A run stopped between storing a file and queueing it left letters in `received`: a rerun
                 # finds the file stored (duplicate) and queues those letters now, so nothing waits forever.
-                waiting = _unqueued(session, result.file_id)
+                waiting += _unqueued(session, result.file_id)
         except BadInputError as exc:  # not a letter's file type, too large: the rest of the folder goes on
             click.secho(f"refused {path}: {exc.message}", fg="yellow", err=True)
             refused += 1
@@ -94,7 +98,10 @@ def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form:
             duplicates += 1
         else:
             new += 1
-        enqueue_letters(settings, waiting)
+        if len(waiting) >= SCAN_BATCH:
+            enqueue_letters(settings, waiting)
+            waiting = []
+    enqueue_letters(settings, waiting)
     click.echo(f"{len(files)} files: {new} new, {duplicates} already stored, {refused} refused; "
                f"{len(letter_ids)} letters")
     return letter_ids
