@@ -62,12 +62,17 @@ def requeue_stranded(settings: Settings, include_failed: bool = False,
     if not ids:
         return []
     with session_scope(settings.database_url) as session:
-        session.execute(update(Letter).where(Letter.id.in_(ids), Letter.status == Status.processing)
-                        .values(status=Status.queued))
-        for letter_id in ids:
-            record(session, "requeued", letter_id=letter_id, reason="job lost")
+        _back_to_queued(session, ids, "job lost")
     enqueue_letters(settings, ids)
     return ids
+
+
+def _back_to_queued(session, ids: list[int], reason: str) -> None:  # noqa: ANN001
+    """A letter its dead job left in `processing` goes back to `queued`; each one's requeue is audited."""
+    session.execute(update(Letter).where(Letter.id.in_(ids), Letter.status == Status.processing)
+                    .values(status=Status.queued))
+    for letter_id in ids:
+        record(session, "requeued", letter_id=letter_id, reason=reason)
 
 
 CRASHED = ("处理本件时处理进程意外退出（文件可能损坏，或超出内存上限）。原件已保存，可点击“重试”；"
@@ -95,9 +100,7 @@ def requeue_after_crash(settings: Settings, job_id: str, letter_ids: list[int], 
                 for letter_id in reading:
                     record(session, "failed", letter_id=letter_id, stage="worker", reason="work horse died")
             return []  # otherwise rq retries the job itself
-        session.execute(update(Letter).where(Letter.id.in_(reading)).values(status=Status.queued))
-        for letter_id in reading:
-            record(session, "requeued", letter_id=letter_id, reason="work horse died reading it: alone now")
+        _back_to_queued(session, reading, "work horse died reading it: alone now")
     ids = [row.id for row in rows]
     if ids:
         enqueue_letters(settings, ids)

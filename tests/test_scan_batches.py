@@ -58,11 +58,23 @@ def test_scans_are_queued_a_few_to_a_job_and_a_retried_scan_alone(settings, redi
     assert batch.timeout == settings.job_timeout * SCAN_BATCH  # each scan of a batch gets the time of one job
 
 
-def _kill_horse(worker: WorkerProcess) -> None:
-    horses = _descendants(worker.process.pid)
-    assert horses, "the worker has no work horse to kill"
-    for pid in horses:
-        os.kill(pid, signal.SIGKILL)
+def _kill_horse_reading(settings, letter_id: int, finished, timeout: float, **env: str) -> None:  # noqa: ANN001
+    """Start a worker, SIGKILL its work horse once it reads `letter_id`, wait until `finished()`; the worker
+    itself must live on."""
+    worker = WorkerProcess(settings, **FAST_SWEEP, **env)
+    try:
+        wait_for(lambda: _status(settings, letter_id) == Status.processing, timeout=120,
+                 message="the worker to start the letter")
+        horses = _descendants(worker.process.pid)
+        assert horses, "the worker has no work horse to kill"
+        for pid in horses:
+            os.kill(pid, signal.SIGKILL)
+        wait_for(finished, timeout=timeout, message="the letters of the dead horse to finish")
+        assert worker.process.poll() is None, "the worker died with its horse"
+    except AssertionError:
+        raise AssertionError(worker.log()[-3000:]) from None
+    finally:
+        worker.stop()
 
 
 @pytest.mark.slow
@@ -73,18 +85,8 @@ def test_a_horse_dying_mid_batch_takes_only_its_own_letter_down(settings, redis_
     enqueue_letters(settings, ids)
     batch_job = _job_of(settings, ids[0])
     assert {_job_of(settings, i) for i in ids} == {batch_job}
-    worker = WorkerProcess(settings, **FAST_SWEEP)
-    try:
-        wait_for(lambda: _status(settings, ids[0]) == Status.processing, timeout=120,
-                 message="the worker to start the batch")
-        _kill_horse(worker)
-        wait_for(lambda: all(_status(settings, i) in (Status.review, Status.failed) for i in ids), timeout=600,
-                 message="every letter of the batch to finish")
-        assert worker.process.poll() is None, "the worker died with its horse"
-    except AssertionError:
-        raise AssertionError(worker.log()[-3000:]) from None
-    finally:
-        worker.stop()
+    _kill_horse_reading(settings, ids[0], lambda: all(_status(settings, i) in (Status.review, Status.failed)
+                                                      for i in ids), timeout=600)
     _assert_exactly_once(settings, ids)
     with session_scope(settings.database_url) as session:
         reasons = [e.detail.get("reason", "") for e in session.scalars(select(AuditEvent).where(
@@ -103,18 +105,8 @@ def test_a_letter_that_kills_its_horse_with_no_retry_left_fails_with_its_reason(
     settings = settings.with_(redis_url=redis_url)
     [letter_id] = _scans(settings, 1, pages=3)
     enqueue_letters(settings, [letter_id])
-    worker = WorkerProcess(settings, XINFANG_JOB_RETRIES="0", **FAST_SWEEP)
-    try:
-        wait_for(lambda: _status(settings, letter_id) == Status.processing, timeout=120,
-                 message="the worker to start the letter")
-        _kill_horse(worker)
-        wait_for(lambda: _status(settings, letter_id) == Status.failed, timeout=60,
-                 message="the letter to be failed")
-        assert worker.process.poll() is None, "the worker died with its horse"
-    except AssertionError:
-        raise AssertionError(worker.log()[-3000:]) from None
-    finally:
-        worker.stop()
+    _kill_horse_reading(settings, letter_id, lambda: _status(settings, letter_id) == Status.failed, timeout=60,
+                        XINFANG_JOB_RETRIES="0")
     with session_scope(settings.database_url) as session:
         letter = session.get(Letter, letter_id)
         assert "意外退出" in letter.failure_reason and letter.failure_retryable is True
