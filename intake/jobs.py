@@ -13,11 +13,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, Retry, Worker, get_current_job
 from sqlalchemy import select, update
 
-from xinfang.classifier.retrain import retrain
 from xinfang.core.config import Settings, load_settings
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake import locks
-from xinfang.intake.corrections import rerun_text
 from xinfang.models import Letter, Status, record
 from xinfang.models.db import session_scope
 
@@ -63,8 +61,20 @@ TEXT_BATCH = 20
 SCAN_BATCH = 4
 
 
-def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
+def scan_batch_size(remaining: int, workers: int) -> int:
+    """Scans per job while a run has `remaining` files left to queue, shrinking towards the end.
+
+    Guided self-scheduling: a batch is at most an even share of half the work left, so the last jobs are
+    small and no worker sits idle while another reads the final batch of four alone.
+    """
+    share = -(-remaining // (2 * max(1, workers)))  # ceiling division
+    return max(1, min(SCAN_BATCH, share))
+
+
+def enqueue_letters(settings: Settings, letter_ids: list[int], scan_batch: int = SCAN_BATCH) -> list[str]:
     """Queue letters, then mark them queued; if Redis is down they stay as they were, retryable.
+
+    Scans share a job `scan_batch` at a time (at most SCAN_BATCH) on their first try.
 
     In chunks: one database read, one Redis pipeline and one database write per 500 letters, so queueing a
     backlog of 10,000 online petitions costs seconds, not minutes. The rows are updated after the enqueue,
@@ -73,16 +83,17 @@ def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
     """
     job_ids: list[str] = []
     for start in range(0, len(letter_ids), ENQUEUE_CHUNK):
-        job_ids += _enqueue_chunk(settings, letter_ids[start:start + ENQUEUE_CHUNK])
+        job_ids += _enqueue_chunk(settings, letter_ids[start:start + ENQUEUE_CHUNK],
+                                  max(1, min(SCAN_BATCH, scan_batch)))
     return job_ids
 
 
-def _jobs(settings: Settings, rows: Sequence[Any]) -> dict[str, list[int]]:
-    """Job id -> its letters: first tries in batches (text of TEXT_BATCH, scans of SCAN_BATCH), retries alone."""
+def _jobs(settings: Settings, rows: Sequence[Any], scan_batch: int = SCAN_BATCH) -> dict[str, list[int]]:
+    """Job id -> its letters: first tries in batches (text of TEXT_BATCH, scans of `scan_batch`), retries alone."""
     jobs: dict[str, list[int]] = {}
     fresh = [row for row in rows if not row.attempts]
     for batch, size in (([row.id for row in fresh if row.ocr_engine == "text"], TEXT_BATCH),
-                        ([row.id for row in fresh if row.ocr_engine != "text"], SCAN_BATCH)):
+                        ([row.id for row in fresh if row.ocr_engine != "text"], scan_batch)):
         for start in range(0, len(batch), size):
             chunk = batch[start:start + size]
             # The queue name prefixes every id: deployments (or test runs) sharing one Redis keep apart jobs.
@@ -93,13 +104,13 @@ def _jobs(settings: Settings, rows: Sequence[Any]) -> dict[str, list[int]]:
     return jobs
 
 
-def _enqueue_chunk(settings: Settings, letter_ids: list[int]) -> list[str]:
+def _enqueue_chunk(settings: Settings, letter_ids: list[int], scan_batch: int) -> list[str]:
 
 
     with session_scope(settings.database_url) as session:
         rows = session.execute(select(Letter.id, Letter.attempts, Letter.ocr_engine)
                                .where(Letter.id.in_(letter_ids)).order_by(Letter.id)).all()
-    jobs = _jobs(settings, rows)
+    jobs = _jobs(settings, rows, scan_batch)
     text = {row.id for row in rows if row.ocr_engine == "text"}  # a text batch takes seconds; scans, each its own
     retry = Retry(max=settings.job_retries, interval=[10, 60]) if settings.job_retries else None
     try:
@@ -175,6 +186,8 @@ def _process_one(settings: Settings, letter_id: int, job_id: str | None) -> str:
 
 def retrain_job(schedule: bool = True) -> dict:
     """rq entry point; schedules its next run when a retrain interval is configured."""
+    from xinfang.classifier.retrain import retrain  # start-up: the CLI's ingest needs no scikit-learn
+
     settings = load_settings()
     result = retrain(settings)
     hours = settings.retrain_hours
@@ -198,6 +211,9 @@ def schedule_retrain(settings: Settings, delay: timedelta) -> str:
 def rerun_text_job(letter_id: int) -> dict:
     """rq entry point: fields, routing and repeat check again on a letter's corrected text (under the
     letter's lock, so it never overlaps the letter's own pipeline job)."""
+    # start-up: the pipeline's stages load in the worker (warm-up), not in every command that queues
+    from xinfang.intake.corrections import rerun_text
+
     settings = load_settings()
     job = get_current_job()
     owner = job.id if job else f"direct-rerun-{letter_id}"
