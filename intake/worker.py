@@ -21,6 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from xinfang.core.config import Settings, load_settings
 from xinfang.intake import locks
@@ -127,6 +128,10 @@ def sweep_stranded(settings: Settings, connection) -> list[int]:  # noqa: ANN001
         return []
     try:
         ids = requeue_stranded(settings, received_grace=RECEIVED_GRACE)
+    except (OperationalError, ProgrammingError) as exc:  # e.g. a worker started before `xinfang init`
+        log.warning("sweep skipped, the database is not ready or busy (a new one needs `xinfang init`): %s",
+                    exc.orig)
+        return []
     except Exception:  # a sweep must never take the worker down
         log.exception("sweeping stranded letters failed")
         return []
