@@ -13,11 +13,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, Retry, Worker, get_current_job
 from sqlalchemy import select, update
 
-from xinfang.classifier.retrain import retrain
 from xinfang.core.config import Settings, load_settings
 from xinfang.core.errors import ServiceUnavailableError
 from xinfang.intake import locks
-from xinfang.intake.corrections import rerun_text
 from xinfang.models import Letter, Status, record
 from xinfang.models.db import session_scope
 
@@ -55,16 +53,32 @@ def enqueue_letter(settings: Settings, letter_id: int) -> str:
 ENQUEUE_CHUNK = 500
 # Letters per job, on a letter's first try. A forked work horse costs about as much as a few online
 # petitions (text, no OCR), so they go in batches of 20. A scanned letter's OCR dwarfs the fork, yet each
-# horse still pays its first touch of OCR's buffers and the copy-on-write of the parent's pages, so a few
-# scans share one horse. A letter tried before goes alone: when a horse dies mid-batch (a hostile file
+# horse pays its first touch of OCR's buffers and the copy-on-write of the parent's pages (costly where
+# page faults are, as in a sandboxed VM), so up to 16 scans share one horse, fewer as a run ends
+# (`scan_batch_size`). A letter tried before goes alone: when a horse dies mid-batch (a hostile file
 # crashing a C library, the memory ceiling), the letter it was reading goes again by itself and the rest
 # go on without it (`recovery.requeue_after_crash`), so a bad file takes only its own letter down.
 TEXT_BATCH = 20
-SCAN_BATCH = 4
+SCAN_BATCH = 16
 
 
-def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
+def scan_batch_size(remaining: int, workers: int) -> int:
+    """Scans per job while `remaining` scans are left to queue, shrinking towards the end of a run.
+
+    Guided self-scheduling: a job takes at most an even share of half the work left, so the first jobs
+    are long (few horses) and the last are single letters: no worker sits idle while another reads a
+    final long batch alone.
+    """
+    share = -(-remaining // (2 * max(1, workers)))  # ceiling division
+    return max(1, min(SCAN_BATCH, share))
+
+
+def enqueue_letters(settings: Settings, letter_ids: list[int], scan_batch: int | None = None) -> list[str]:
     """Queue letters, then mark them queued; if Redis is down they stay as they were, retryable.
+
+    Scans share a job on their first try: `scan_batch` at a time when the caller schedules a longer run
+    itself (the ingest command, which queues as it stores), else by `scan_batch_size` over the scans of
+    this call and the live workers (an upload of ten scans is spread over both workers, not one job).
 
     In chunks: one database read, one Redis pipeline and one database write per 500 letters, so queueing a
     backlog of 10,000 online petitions costs seconds, not minutes. The rows are updated after the enqueue,
@@ -73,36 +87,47 @@ def enqueue_letters(settings: Settings, letter_ids: list[int]) -> list[str]:
     """
     job_ids: list[str] = []
     for start in range(0, len(letter_ids), ENQUEUE_CHUNK):
-        job_ids += _enqueue_chunk(settings, letter_ids[start:start + ENQUEUE_CHUNK])
+        job_ids += _enqueue_chunk(settings, letter_ids[start:start + ENQUEUE_CHUNK], scan_batch)
     return job_ids
 
 
-def _jobs(settings: Settings, rows: Sequence[Any]) -> dict[str, list[int]]:
-    """Job id -> its letters: first tries in batches (text of TEXT_BATCH, scans of SCAN_BATCH), retries alone."""
+def scan_chunks(scan_ids: list[int], scan_batch: int | None, workers: int) -> list[list[int]]:
+    """The scans' jobs: fixed `scan_batch` (at most SCAN_BATCH), or shrinking ones (`scan_batch_size`)."""
+    chunks, start = [], 0
+    while start < len(scan_ids):
+        size = max(1, min(SCAN_BATCH, scan_batch)) if scan_batch else scan_batch_size(len(scan_ids) - start, workers)
+        chunks.append(scan_ids[start:start + size])
+        start += size
+    return chunks
+
+
+def _jobs(settings: Settings, rows: Sequence[Any], scan_batch: int | None, workers: int) -> dict[str, list[int]]:
+    """Job id -> its letters: first tries in batches (text of TEXT_BATCH, scans by `scan_chunks`), retries alone."""
     jobs: dict[str, list[int]] = {}
     fresh = [row for row in rows if not row.attempts]
-    for batch, size in (([row.id for row in fresh if row.ocr_engine == "text"], TEXT_BATCH),
-                        ([row.id for row in fresh if row.ocr_engine != "text"], SCAN_BATCH)):
-        for start in range(0, len(batch), size):
-            chunk = batch[start:start + size]
-            # The queue name prefixes every id: deployments (or test runs) sharing one Redis keep apart jobs.
-            jobs[f"{settings.queue_name}-letters-{chunk[0]}-{len(chunk)}-{uuid.uuid4().hex[:8]}"] = chunk
+    text = [row.id for row in fresh if row.ocr_engine == "text"]
+    chunks = [text[start:start + TEXT_BATCH] for start in range(0, len(text), TEXT_BATCH)]
+    chunks += scan_chunks([row.id for row in fresh if row.ocr_engine != "text"], scan_batch, workers)
+    for chunk in chunks:
+        # The queue name prefixes every id: deployments (or test runs) sharing one Redis keep apart jobs.
+        jobs[f"{settings.queue_name}-letters-{chunk[0]}-{len(chunk)}-{uuid.uuid4().hex[:8]}"] = chunk
     for row in rows:
         if row.attempts:
             jobs[f"{settings.queue_name}-letter-{row.id}-{row.attempts + 1}"] = [row.id]
     return jobs
 
 
-def _enqueue_chunk(settings: Settings, letter_ids: list[int]) -> list[str]:
+def _enqueue_chunk(settings: Settings, letter_ids: list[int], scan_batch: int | None) -> list[str]:
 
 
     with session_scope(settings.database_url) as session:
         rows = session.execute(select(Letter.id, Letter.attempts, Letter.ocr_engine)
                                .where(Letter.id.in_(letter_ids)).order_by(Letter.id)).all()
-    jobs = _jobs(settings, rows)
     text = {row.id for row in rows if row.ocr_engine == "text"}  # a text batch takes seconds; scans, each its own
     retry = Retry(max=settings.job_retries, interval=[10, 60]) if settings.job_retries else None
     try:
+        shared = scan_batch is None and sum(1 for row in rows if row.id not in text and not row.attempts) > 1
+        jobs = _jobs(settings, rows, scan_batch, live_workers(settings) if shared else 1)
         get_queue(settings).enqueue_many([Queue.prepare_data(
             process_letter_job if len(ids) == 1 else process_letters_job, (ids[0] if len(ids) == 1 else ids,),
             job_id=job_id, timeout=settings.job_timeout * (1 if text.issuperset(ids) else len(ids)), retry=retry,
@@ -175,6 +200,8 @@ def _process_one(settings: Settings, letter_id: int, job_id: str | None) -> str:
 
 def retrain_job(schedule: bool = True) -> dict:
     """rq entry point; schedules its next run when a retrain interval is configured."""
+    from xinfang.classifier.retrain import retrain  # start-up: the CLI's ingest needs no scikit-learn
+
     settings = load_settings()
     result = retrain(settings)
     hours = settings.retrain_hours
@@ -198,6 +225,9 @@ def schedule_retrain(settings: Settings, delay: timedelta) -> str:
 def rerun_text_job(letter_id: int) -> dict:
     """rq entry point: fields, routing and repeat check again on a letter's corrected text (under the
     letter's lock, so it never overlaps the letter's own pipeline job)."""
+    # start-up: the pipeline's stages load in the worker (warm-up), not in every command that queues
+    from xinfang.intake.corrections import rerun_text
+
     settings = load_settings()
     job = get_current_job()
     owner = job.id if job else f"direct-rerun-{letter_id}"

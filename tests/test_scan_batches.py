@@ -18,11 +18,12 @@ from tests.conftest import WorkerProcess, _descendants, wait_for
 from tests.services import tesseract_available
 from tests.test_faults import FAST_SWEEP, _assert_exactly_once, _slow_scan, _status
 from xinfang.intake.ingest import ingest_stream
-from xinfang.intake.jobs import SCAN_BATCH, enqueue_letters, get_queue
+from xinfang.intake.jobs import enqueue_letters, get_queue
 from xinfang.models import AuditEvent, Letter, Status
 from xinfang.models.db import session_scope
 
 pytestmark = [pytest.mark.redis]
+BATCH = 4  # scans per job asked of enqueue_letters here (the ingest command asks as it goes)
 
 
 def _scans(settings, count: int, pages: int = 1) -> list[int]:
@@ -41,21 +42,47 @@ def _job_of(settings, letter_id: int) -> str:
 
 def test_scans_are_queued_a_few_to_a_job_and_a_retried_scan_alone(settings, redis_url):
     settings = settings.with_(redis_url=redis_url)
-    ids = _scans(settings, SCAN_BATCH + 2)
+    ids = _scans(settings, BATCH + 2)
     with session_scope(settings.database_url) as session:  # as if its first try had died
         session.get(Letter, ids[-1]).attempts = 1
         session.commit()
-    enqueue_letters(settings, ids)
+    enqueue_letters(settings, ids, BATCH)
     jobs = {}
     for letter_id in ids:
         jobs.setdefault(_job_of(settings, letter_id), []).append(letter_id)
-    assert sorted(map(len, jobs.values())) == [1, 1, SCAN_BATCH]
+    assert sorted(map(len, jobs.values())) == [1, 1, BATCH]
     assert jobs[_job_of(settings, ids[-1])] == [ids[-1]]
     queued = get_queue(settings).get_job_ids()
     assert set(jobs) <= set(queued)
     batch = get_queue(settings).fetch_job(_job_of(settings, ids[0]))
-    assert batch.args == (ids[:SCAN_BATCH],)
-    assert batch.timeout == settings.job_timeout * SCAN_BATCH  # each scan of a batch gets the time of one job
+    assert batch.args == (ids[:BATCH],)
+    assert batch.timeout == settings.job_timeout * BATCH  # each scan of a batch gets the time of one job
+
+
+def test_the_ingest_command_queues_a_runs_last_scans_in_smaller_jobs(settings, redis_url, tmp_path):
+    """Through `xinfang ingest` with no worker yet: full batches first, single letters last, every scan queued."""
+    from click.testing import CliRunner
+
+    from tests.conftest import settings_env
+    from xinfang.cli import main
+
+    settings = settings.with_(redis_url=redis_url)
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for number in range(12):
+        _slow_scan(folder / f"scan-{number:02}.pdf", pages=1 + number % 2)
+    result = CliRunner().invoke(main, ["ingest", str(folder)], env=settings_env(settings))
+    assert result.exit_code == 0, result.output
+    with session_scope(settings.database_url) as session:
+        rows = session.execute(select(Letter.id, Letter.job_id, Letter.status).order_by(Letter.id)).all()
+    assert len(rows) == 12 and {row.status for row in rows} == {Status.queued}
+    jobs: dict[str, list[int]] = {}
+    for row in rows:
+        jobs.setdefault(row.job_id, []).append(row.id)
+    sizes = [len(ids) for ids in sorted(jobs.values())]
+    assert sizes[0] > 1 and sizes[-1] == 1
+    assert sizes == sorted(sizes, reverse=True)
+    assert set(jobs) <= set(get_queue(settings).get_job_ids())
 
 
 def _kill_horse_reading(settings, letter_id: int, finished, timeout: float, **env: str) -> None:  # noqa: ANN001
@@ -82,7 +109,7 @@ def test_a_horse_dying_mid_batch_takes_only_its_own_letter_down(settings, redis_
     tesseract_available()
     settings = settings.with_(redis_url=redis_url)
     ids = _scans(settings, 3, pages=2)
-    enqueue_letters(settings, ids)
+    enqueue_letters(settings, ids, BATCH)
     batch_job = _job_of(settings, ids[0])
     assert {_job_of(settings, i) for i in ids} == {batch_job}
     _kill_horse_reading(settings, ids[0], lambda: all(_status(settings, i) in (Status.review, Status.failed)

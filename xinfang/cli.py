@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from xinfang.core.errors import XinfangError
 
+# Each command's module is imported only when that command runs (or `--help` lists them): importing all of
+# them took seconds (the web app, scikit-learn, the OCR stack), paid by every `xinfang ingest` before the
+# first letter reached a worker.
+COMMANDS = {
+    "init": "xinfang.commands.setup:init",
+    "user": "xinfang.commands.setup:user",
+    "web": "xinfang.commands.serve:web",
+    "worker": "xinfang.commands.serve:worker",
+    "ingest": "xinfang.commands.data:ingest",
+    "export": "xinfang.commands.data:export",
+    "requeue": "xinfang.commands.data:requeue",
+    "reindex": "xinfang.commands.data:reindex",
+    "demo": "xinfang.commands.demo:demo",
+    "train": "xinfang.commands.model:train_command",
+    "evaluate": "xinfang.commands.model:evaluate_command",
+    "model": "xinfang.commands.model:model_group",
+    "samples": "xinfang.commands.samples:samples_group",
+    "ocr": "xinfang.commands.ocr:ocr_group",
+    "token": "xinfang.web.tokens:token_command",
+}
 
-class ErrorHandlingGroup(click.Group):
-    """Show our errors as their message and exit code, not as a traceback."""
+
+class LazyGroup(click.Group):
+    """Commands by name, each imported on first use (click's documented lazy-loading pattern); our errors
+    shown as their message and exit code, not as a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -20,37 +56,7 @@ class ErrorHandlingGroup(click.Group):
             sys.exit(int(exc.exit_code))
 
 
-@click.group(cls=ErrorHandlingGroup)
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="xinfang")
 def main() -> None:
     """Intake and triage of petition letters (信访件)."""
-
-
-def _register() -> None:
-    # start-up: loaded when a command runs, so `xinfang --help` stays fast
-    from xinfang.commands import data, demo, serve, setup
-
-    for command in (setup.init, setup.user, serve.web, serve.worker, data.ingest, data.export, data.requeue,
-                    data.reindex, demo.demo):
-        main.add_command(command)
-    # start-up: loaded when a command runs, so `xinfang --help` stays fast
-    from xinfang.commands.model import evaluate_command, model_group, train_command
-
-    # start-up: loaded when a command runs, so `xinfang --help` stays fast
-    from xinfang.commands.ocr import ocr_group
-
-    # start-up: loaded when a command runs, so `xinfang --help` stays fast
-    from xinfang.commands.samples import samples_group
-
-    main.add_command(train_command, "train")
-    main.add_command(evaluate_command, "evaluate")
-    main.add_command(model_group, "model")
-    main.add_command(samples_group, "samples")
-    main.add_command(ocr_group, "ocr")
-    # start-up: loaded when a command runs, so `xinfang --help` stays fast
-    from xinfang.web.tokens import token_command
-
-    main.add_command(token_command, "token")
-
-
-_register()

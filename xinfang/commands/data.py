@@ -19,7 +19,6 @@ from xinfang.core.errors import BadInputError, NoWorkerError
 from xinfang.core.spreadsheet import safe_cell
 from xinfang.models import Letter, Status
 from xinfang.models.db import session_scope, upgrade
-from xinfang.web.records import EXPORT_FIELDS, letter_record
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "index.json"}
 WAITING = (Status.received, Status.queued, Status.processing)
@@ -58,23 +57,26 @@ def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: obje
         )
 
         with local_workers(settings, own_workers) as processes:
-            letter_ids = _ingest(settings, paths, received, form)
+            letter_ids = _ingest(settings, paths, received, form, own_workers)
             if letter_ids:
                 _wait(settings, letter_ids, processes)
         return
     if wait and live_workers(settings) == 0:
         raise NoWorkerError("no worker is running: start `xinfang worker` (or add --workers N to process the "
                             "letters here). Nothing was ingested.")
-    letter_ids = _ingest(settings, paths, received, form)
+    letter_ids = _ingest(settings, paths, received, form, live_workers(settings))
     if wait and letter_ids:
         _wait(settings, letter_ids)
 
 
-def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form: str | None) -> list[int]:
+def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form: str | None,
+            workers: int) -> list[int]:
+    """Store each file, queueing its letters as it goes: scans a few to a job, fewer as the run ends
+    (`scan_batch_size`), so the workers start at once and finish together."""
     from xinfang.intake.ingest import ingest_path  # start-up: loaded only when this command runs
     from xinfang.intake.jobs import (  # start-up: loaded only when this command runs
-        SCAN_BATCH,
         enqueue_letters,
+        scan_batch_size,
     )
 
     received_date = received.date() if received else date.today()  # type: ignore[attr-defined]
@@ -82,7 +84,7 @@ def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form:
     letter_ids: list[int] = []
     new = duplicates = refused = 0
     waiting: list[int] = []  # stored, to be queued: scans leave a file at a time and share a job a few at once
-    for path in files:
+    for done, path in enumerate(files):
         try:
             with session_scope(settings.database_url) as session:
                 result = ingest_path(session, settings, path, received=received_date, form=form)
@@ -98,10 +100,11 @@ def _ingest(settings: Settings, paths: tuple[Path, ...], received: object, form:
             duplicates += 1
         else:
             new += 1
-        if len(waiting) >= SCAN_BATCH:
-            enqueue_letters(settings, waiting)
+        batch = scan_batch_size(len(files) - done - 1 + len(waiting), workers)
+        if len(waiting) >= batch:
+            enqueue_letters(settings, waiting, batch)
             waiting = []
-    enqueue_letters(settings, waiting)
+    enqueue_letters(settings, waiting, 1)
     click.echo(f"{len(files)} files: {new} new, {duplicates} already stored, {refused} refused; "
                f"{len(letter_ids)} letters")
     return letter_ids
@@ -121,7 +124,8 @@ def _wait(settings: Settings, letter_ids: list[int], own: list | None = None) ->
 
     checked = time.monotonic()
     with Progress(TextColumn("[bold]processing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  TextColumn("{task.fields[failed]} failed"), transient=False) as progress:
+                  TextColumn("{task.fields[failed]} failed"), transient=False,
+                  refresh_per_second=2) as progress:  # the workers need the cores more than the bar
         task = progress.add_task("letters", total=len(letter_ids), failed=0)
         file_ids: set[int] = set()
         with session_scope(settings.database_url) as session:
@@ -157,6 +161,11 @@ def _wait(settings: Settings, letter_ids: list[int], own: list | None = None) ->
 @click.option("--status", default=None, help="Only letters with this status.")
 def export(fmt: str, out: Path | None, status: str | None) -> None:
     """Write one record per letter (stable field names; see README)."""
+    from xinfang.web.records import (  # start-up: the web package is loaded only when this command runs
+        EXPORT_FIELDS,
+        letter_record,
+    )
+
     settings = load_settings()
     stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:
