@@ -15,8 +15,13 @@ so the question words of an angry complaint (是不是, 有没有, 吗？) are n
 evidence, with the words that fired it as the reasons: misconduct of a named official is 揭发控告 about a
 纪检监察 matter, whatever else the letter mentions.
 
+A precedence may name the phrases that count ({"申诉": {"n": 1, "phrases": ["不服", "复核"]}}): a strong appeal
+word outranks the demand words every appeal also carries, while a weak 申诉 cue (错误, 认定) does not.
+
 Matching is plain substring search over the letter with whitespace removed, so pre-segmented exports and
-raw letters match alike, and OCR'd line breaks inside a phrase do not hide it.
+raw letters match alike, and OCR'd line breaks inside a phrase do not hide it. A phrase written "A+B" is
+found when every part is (承包+地界: a boundary dispute over contract land), as a clerk reads two words
+together that mean little apart.
 """
 
 from __future__ import annotations
@@ -34,6 +39,20 @@ HEADS = ("category", "purpose", "department")
 _SPACE = re.compile(r"\s+")
 
 
+def _over(value: object) -> int | tuple[int, frozenset[str]]:
+    """A precedence entry as written in the office file: n, or {"n": n, "phrases": [...]}."""
+    if isinstance(value, dict):
+        return int(value.get("n", 1)), frozenset(value.get("phrases", []))
+    return int(value)  # type: ignore[call-overload]
+
+
+def _outranks(found: Sequence[str], need: int | tuple[int, frozenset[str]]) -> bool:
+    if isinstance(need, tuple):
+        n, only = need
+        return sum(1 for phrase in found if phrase in only) >= n
+    return len(found) >= need
+
+
 @dataclass
 class Knowledge:
     """Cue phrases per head and label; `signal` phrases tell a petition from notes, forms and adverts."""
@@ -41,10 +60,12 @@ class Knowledge:
     cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # head -> label -> phrases
     signal: list[str] = field(default_factory=list)
     min_signal: int = 2
-    precedence: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # head -> label -> {over: n}
+    # head -> label -> {over: n}, or {over: (n, the only phrases of `over` that count)}
+    precedence: dict[str, dict[str, dict[str, int | tuple[int, frozenset[str]]]]] = field(default_factory=dict)
     rule_labels: dict[str, dict[str, str]] = field(default_factory=dict)       # rule kind -> head -> label
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+    _compound: list[tuple[str, tuple[str, ...]]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[str, str]]] = {}
@@ -54,6 +75,7 @@ class Knowledge:
                     if phrase:
                         index.setdefault(phrase, []).append((head, label))
         self._index = index
+        self._compound = [(phrase, tuple(p for p in phrase.split("+") if p)) for phrase in index if "+" in phrase]
         self._share = {(phrase, head): 1.0 / sum(1 for h, _ in targets if h == head)
                        for phrase, targets in index.items() for head, _ in targets}
 
@@ -74,7 +96,7 @@ class Knowledge:
             cues["department"][unit] = cues["department"][unit] + list(locality["cues"])
         gate = raw.get("not_petition") or {}
         precedence = {head: {label: ({o: 1 for o in over} if isinstance(over, list) else
-                                     {o: int(n) for o, n in over.items()})
+                                     {o: _over(n) for o, n in over.items()})
                              for label, over in labels.items()}
                       for head, labels in (raw.get("cue_precedence") or {}).items()}
         rule_labels = {kind: dict(heads) for kind, heads in (raw.get("rule_cues") or {}).items()}
@@ -89,8 +111,10 @@ class Knowledge:
         """head -> label -> the cue phrases present in `text` (with `rules`: the rules' words as cues too)."""
         flat = _SPACE.sub("", text or "")
         out: dict[str, dict[str, list[str]]] = {}
+        compound = dict(self._compound)
         for phrase, targets in self._index.items():
-            if phrase in flat:
+            parts = compound.get(phrase)
+            if (phrase in flat) if parts is None else all(part in flat for part in parts):
                 for head, label in targets:
                     out.setdefault(head, {}).setdefault(label, []).append(phrase)
         if rules is not None:
@@ -104,7 +128,7 @@ class Knowledge:
             if not hits:
                 continue
             for label in [lab for lab, over in labels.items()
-                          if lab in hits and any(len(hits.get(o, ())) >= n for o, n in over.items())]:
+                          if lab in hits and any(_outranks(hits.get(o, ()), n) for o, n in over.items())]:
                 del hits[label]
         return out
 

@@ -113,6 +113,15 @@ def _phrases(value: object, where: str, problems: list[str]) -> None:
         problems.append(f"{where} 应是词语列表（字符串数组）")
 
 
+def _precedence_count(value: object) -> bool:
+    """n > 0, or {"n": n > 0, "phrases": [...]} (only those phrases of the label count)."""
+    if isinstance(value, dict):
+        n, phrases = value.get("n", 1), value.get("phrases", [])
+        return (isinstance(n, int) and n > 0 and isinstance(phrases, list)
+                and all(isinstance(x, str) for x in phrases) and set(value) <= {"n", "phrases"})
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def knowledge_problems(data: dict) -> list[str]:
     """Problems of the knowledge sections: cue phrases must name known labels, so a typo in a department's
     name does not silently switch its knowledge off."""
@@ -153,8 +162,9 @@ def knowledge_problems(data: dict) -> list[str]:
         for label, over in labels.items():
             if isinstance(over, list):
                 _phrases(over, f"cue_precedence「{head}」「{label}」", problems)
-            elif not isinstance(over, dict) or not all(isinstance(n, int) and n > 0 for n in over.values()):
-                problems.append(f"cue_precedence「{head}」「{label}」应是 标签列表 或 {{标签: 正整数}}")
+            elif not isinstance(over, dict) or not all(_precedence_count(n) for n in over.values()):
+                problems.append(f"cue_precedence「{head}」「{label}」应是 标签列表 或 {{标签: 正整数}}"
+                                "（或 {标签: {\"n\": 正整数, \"phrases\": [词语…]}}）")
                 continue
             for name in [label, *over]:
                 if name not in head_labels[head]:

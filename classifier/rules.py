@@ -38,6 +38,15 @@ THREAT_IF = re.compile(r"(?:再不|如不|若不|如果不|如果再|要是再|�
 ESCALATION = re.compile(r"上访|进京|北京|省里|省城|静坐|拉横幅|堵路|堵门|跳楼|跳河|喝农药|喝药|寻死|同归于尽|走极端|死给|越级")
 
 
+# A report written to the discipline body itself ("县纪委：", "尊敬的纪委监委领导", "特向纪委举报") is meant for it:
+# the writer chose the unit that handles misconduct, even when no misconduct word of ours names what was done.
+TO_DISCIPLINE = re.compile(
+    r"(?:^|\n)[^，。！!？?\n]{0,10}?(?:纪委|监委|纪检|纪律检查委员会|监察委员会)[^，。：:！!\n]{0,10}?(?:[：:\n]|您好|你好)|"
+    r"(?:向|给|致)[^，。！!\n]{0,8}?(?:纪委|监委|纪检|纪律检查委员会|监察委员会)[^，。！!\n]{0,6}?"
+    r"(?:举报|检举|揭发|控告|反映|实名)")
+REPORTING = re.compile(r"举报|检举|揭发|控告")
+_DISCIPLINE_BODY = re.compile(r"纪委监委|纪委|监委|纪检|纪律检查委员会|监察委员会")
+
 # The addressee is not the accused: "尊敬的张书记：", "县长您好" name an official the letter writes to.
 _ADDRESSED_BEFORE = re.compile(r"(?:尊敬的|敬爱的|致|呈|报)[^，。：:！!\s]{0,6}$")
 _ADDRESSED_AFTER = re.compile(r"(?:同志)?(?:[：:]|您好|你好|好[，,！!]|们好)")
@@ -104,6 +113,10 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
         result.notes.append(f"涉法涉诉：信中提到「{'、'.join(legal[:4])}」，依法分类处理应导入诉讼程序，由政法单位办理。")
     misconduct = _found(MISCONDUCT, text)
     officials = _accused(OFFICIAL, text)
+    addressed = TO_DISCIPLINE.search(text)
+    if addressed and not (misconduct and officials) and (misconduct or officials or REPORTING.search(text)):
+        officials = officials or [m.group(0) for m in REPORTING.finditer(text)][:1]
+        misconduct = [*misconduct, f"写给{_DISCIPLINE_BODY.search(addressed.group(0)).group(0)}"]  # type: ignore[union-attr]
     if misconduct and officials and not PERSONNEL.search(text):
         result.discipline = True
         result.matched["discipline"] = misconduct + officials

@@ -53,6 +53,38 @@ def test_the_addressee_is_not_the_accused_and_appointments_stay_with_the_organis
     assert not apply_rules("镇干部作风霸道，却在任前公示中被提拔。").discipline
 
 
+def test_a_report_written_to_the_discipline_body_is_a_discipline_matter():
+    """Addressed to 纪委/监委 and reporting someone: the rule fires without a misconduct word of ours."""
+    found = apply_rules("县纪委：\n我要反映我村村主任把集体的钱用到自己家里。")
+    assert found.discipline and "写给纪委" in found.matched["discipline"]
+    assert apply_rules("标题\n尊敬的纪委监委领导您好！我实名举报镇里某人。").discipline
+    assert apply_rules("特向县纪委举报王某长期不上班。").discipline
+    # a 纪委 mentioned in passing, or a letter to 纪委 about no one, is not a report to it
+    assert not apply_rules("我去找了纪委，纪委说不管：我们村村长的路没修。").discipline
+    assert not apply_rules("县纪委：\n我们小区的路灯坏了。").discipline
+    assert not apply_rules("致县纪委：\n干部任用前应当任前公示，某人被提拔却没有公示，特此举报。").discipline
+
+
+def test_compound_cues_and_precedence_over_named_phrases():
+    knowledge = Knowledge(
+        cues={"category": {"农村农业": ["承包地", "承包+地界"], "国土资源": ["地界", "确权"]},
+              "purpose": {"申诉": ["不服", "错误"], "求决": ["要求", "恳请"]}},
+        precedence={"category": {"国土资源": {"农村农业": (1, frozenset({"承包+地界"}))}},
+                    "purpose": {"求决": {"申诉": (1, frozenset({"不服"}))}}})
+    boundary = knowledge.found("我家承包地的地界被邻居挪了，确权时也没改。")
+    assert boundary["category"] == {"农村农业": ["承包地", "承包+地界"]}
+    title = knowledge.found("宅基地的地界和确权有争议。")
+    assert set(title["category"]) == {"国土资源"}
+    assert "承包+地界" not in knowledge.found("承包了一片鱼塘。").get("category", {}).get("农村农业", [])
+    appeal = knowledge.found("对复查结果不服，恳请重新处理。")
+    assert set(appeal["purpose"]) == {"申诉"}
+    weak = knowledge.found("处理错误，恳请领导解决，要求赔偿。")
+    assert set(weak["purpose"]) == {"申诉", "求决"}  # a weak appeal word does not silence the demand
+    office = Knowledge.from_office(load_office())
+    assert office.precedence and all(isinstance(n, int | tuple) for labels in office.precedence.values()
+                                     for over in labels.values() for n in over.values())
+
+
 def test_threats_include_conditional_escalation_but_not_idioms_or_traffic():
     assert apply_rules("如果再不解决，我们就去省里上访。").urgent
     assert apply_rules("否则，全体业主将静坐市政府。").urgent
@@ -81,6 +113,13 @@ def test_new_knowledge_sections_are_validated():
     data["rule_cues"] = {"discipline": {"category": "纪检"}, "threat": {}}
     problems = validate_office(data)
     assert any("求助" in p for p in problems) and any("科室" in p for p in problems)
+    data["cue_precedence"] = {"purpose": {"求决": {"申诉": {"n": 1, "phrases": ["不服"]}}}}
+    data["rule_cues"] = {}
+    assert validate_office(data) == []
+    data["cue_precedence"] = {"purpose": {"求决": {"申诉": {"n": 0, "phrases": "不服"}}}}
+    assert any("求决" in p for p in validate_office(data))
+    data = json.loads(STARTER.read_text(encoding="utf-8"))
+    data["cue_precedence"] = {"purpose": {"咨询": {"求助": 1}}, "科室": {}}
     assert any("纪检" in p for p in problems) and any("threat" in p for p in problems)
 
 
