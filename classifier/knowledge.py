@@ -95,10 +95,11 @@ class Knowledge:
             cues["department"].setdefault(unit, [])
             cues["department"][unit] = cues["department"][unit] + list(locality["cues"])
         gate = raw.get("not_petition") or {}
-        precedence = {head: {label: ({o: 1 for o in over} if isinstance(over, list) else
-                                     {o: _over(n) for o, n in over.items()})
-                             for label, over in labels.items()}
-                      for head, labels in (raw.get("cue_precedence") or {}).items()}
+        precedence: dict[str, dict[str, dict[str, int | tuple[int, frozenset[str]]]]] = {
+            head: {label: (dict.fromkeys(over, 1) if isinstance(over, list) else
+                           {o: _over(n) for o, n in over.items()})
+                   for label, over in labels.items()}
+            for head, labels in (raw.get("cue_precedence") or {}).items()}
         rule_labels = {kind: dict(heads) for kind, heads in (raw.get("rule_cues") or {}).items()}
         return cls(cues=cues, signal=list(gate.get("petition_cues", [])), min_signal=int(gate.get("min_signal", 2)),
                    precedence=precedence, rule_labels=rule_labels)
