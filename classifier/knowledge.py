@@ -65,7 +65,7 @@ class Knowledge:
     rule_labels: dict[str, dict[str, str]] = field(default_factory=dict)       # rule kind -> head -> label
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
-    _compound: list[tuple[str, tuple[str, ...]]] = field(default_factory=list, repr=False)
+    _compound: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # "A+B" -> its parts
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[str, str]]] = {}
@@ -75,7 +75,7 @@ class Knowledge:
                     if phrase:
                         index.setdefault(phrase, []).append((head, label))
         self._index = index
-        self._compound = [(phrase, tuple(p for p in phrase.split("+") if p)) for phrase in index if "+" in phrase]
+        self._compound = {phrase: tuple(p for p in phrase.split("+") if p) for phrase in index if "+" in phrase}
         self._share = {(phrase, head): 1.0 / sum(1 for h, _ in targets if h == head)
                        for phrase, targets in index.items() for head, _ in targets}
 
@@ -112,9 +112,8 @@ class Knowledge:
         """head -> label -> the cue phrases present in `text` (with `rules`: the rules' words as cues too)."""
         flat = _SPACE.sub("", text or "")
         out: dict[str, dict[str, list[str]]] = {}
-        compound = dict(self._compound)
         for phrase, targets in self._index.items():
-            parts = compound.get(phrase)
+            parts = self._compound.get(phrase)
             if (phrase in flat) if parts is None else all(part in flat for part in parts):
                 for head, label in targets:
                     out.setdefault(head, {}).setdefault(label, []).append(phrase)

@@ -61,10 +61,11 @@ def ingest(paths: tuple[Path, ...], wait: bool, own_workers: int, received: obje
             if letter_ids:
                 _wait(settings, letter_ids, processes)
         return
-    if wait and live_workers(settings) == 0:
+    workers = live_workers(settings)
+    if wait and workers == 0:
         raise NoWorkerError("no worker is running: start `xinfang worker` (or add --workers N to process the "
                             "letters here). Nothing was ingested.")
-    letter_ids = _ingest(settings, paths, received, form, live_workers(settings))
+    letter_ids = _ingest(settings, paths, received, form, workers)
     if wait and letter_ids:
         _wait(settings, letter_ids)
 
