@@ -142,16 +142,19 @@ def markdown(results: dict) -> str:
     """The tables of bench/RESULTS.md from a results dict."""
     shipped = results["variants"]["shipped: knowledge + real calibration"]
     lines = ["| set | n | category | purpose | department | category top-80% | purpose top-80% | department top-80% "
-             "| ECE cat / pur / dept | 需人工分流 share | errors flagged | 扬言 recall / precision |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| ECE cat / pur / dept | ECE if calibrated (noise) | mean confidence − accuracy | 需人工分流 share "
+             "| errors flagged | 扬言 recall / precision |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, report in shipped.items():
         urgent = report.get("urgent") or {}
         ece = " / ".join(_cell(report, h, "ece") for h in ("category", "purpose", "department"))
+        floor = " / ".join(_cell(report, h, "ece_floor") for h in ("category", "purpose", "department"))
+        gap = " / ".join(_cell(report, h, "confidence_gap") for h in ("category", "purpose", "department"))
         flagged = f"{report.get('routing_errors_flagged', 0)}/{report.get('routing_errors', 0)}"
         lines.append(f"| {name} | {report['category' if 'category' in report else next(iter(report))].get('n', '')} | "
                      + " | ".join(_cell(report, h) for h in ("category", "purpose", "department")) + " | "
                      + " | ".join(_cell(report, h, "accuracy_top80") for h in ("category", "purpose", "department"))
-                     + f" | {ece} | {report.get('needs_routing_share', 0):.2f} | {flagged} | "
+                     + f" | {ece} | {floor} | {gap} | {report.get('needs_routing_share', 0):.2f} | {flagged} | "
                      + (f"{urgent.get('recall')} / {urgent.get('precision')}" if urgent else "—") + " |")
     lines += ["", "| variant | blind cat | blind purpose | blind dept | Teddy dev cat | replies dept | rmw purpose "
               "| blind dept ECE |", "|---|---|---|---|---|---|---|---|"]

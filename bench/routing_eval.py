@@ -12,6 +12,7 @@ import numpy as np
 from xinfang.classifier.metrics import (
     abstain_curve,
     classification_report,
+    ece_noise_floor,
     expected_calibration_error,
     reliability_table,
 )
@@ -34,6 +35,8 @@ def score_head(truth: list[str], predicted: list[str], confidence: list[float]) 
     return {"n": len(truth), "accuracy": report["accuracy"], "macro_f1": report["macro_f1"],
             "accuracy_top80": top_share_accuracy(confidence, correct),
             "ece": expected_calibration_error(confidence, correct),
+            "ece_floor": ece_noise_floor(confidence),
+            "confidence_gap": round(float(np.mean(confidence) - np.mean(correct)), 4) if confidence else None,
             "mean_p_wrong": round(float(np.mean(wrong)), 4) if wrong else None,
             "reliability": reliability_table(confidence, correct),
             "coverage_curve": abstain_curve(confidence, correct)}
@@ -89,7 +92,8 @@ def brief(report: dict) -> dict:
     for head in HEADS:
         if head in report:
             h = report[head]
-            out[head] = {k: h[k] for k in ("n", "accuracy", "macro_f1", "accuracy_top80", "ece", "mean_p_wrong")}
+            out[head] = {k: h[k] for k in ("n", "accuracy", "macro_f1", "accuracy_top80", "ece", "ece_floor", "confidence_gap",
+                                           "mean_p_wrong")}
     for key in ("needs_routing_share", "routing_errors", "routing_errors_flagged", "urgent"):
         if key in report:
             out[key] = report[key]
