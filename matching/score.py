@@ -166,10 +166,43 @@ def _proper(name: str, places: frozenset[str]) -> bool:
     idfs = [matter.idf(t) for t in tokens]
     if any(len(t) == 1 and v < FUNCTION_CHAR_IDF for t, v in zip(tokens, idfs, strict=True)):
         return False
-    if any(len(a) == 1 and len(b) == 1 and max(matter.idf(a), matter.idf(b)) >= PROPER_CHAR_IDF
-           for a, b in zip(tokens, tokens[1:], strict=False)):
-        return True
+    for i, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False)):
+        if len(a) == 1 and len(b) == 1 and max(matter.idf(a), matter.idf(b)) >= PROPER_CHAR_IDF and not (
+                BROKEN_WORDS and _broken(a, b, first=i == 0)):
+            return True
     return FIRM_NAMES and _firm_name(tokens)
+
+
+def _broken(a: str, b: str, first: bool) -> bool:
+    """Two single characters only just rare enough that are pieces of words, not a name: both verbs (排|进
+    from 直接排进, 充|装, 考|进), or a name opening with the second half of an adverb or conjunction whose
+    first half is a character the name scan stops on (实|清 from 其实清河: the scan stopped on 其). Rarer
+    characters (恒泰, 天誉, 鑫泰) are names whatever their part of speech."""
+    if max(matter.idf(a), matter.idf(b)) >= BROKEN_IDF:
+        return False
+    tags = _pos_tags()
+    return (tags.get(a) == "v" and tags.get(b) == "v") or (first and _closes_adverb(a))
+
+
+@lru_cache(maxsize=4096)
+def _closes_adverb(char: str) -> bool:
+    """`char` ends a common adverb or conjunction that starts with a stop character of the name scan (其实)."""
+    tags = _pos_tags()
+    return any(tags.get(s + char, "")[:1] in ("d", "c") and matter.idf(s + char) < matter.COMMON_IDF
+               for s in matter._STOP)
+
+
+@lru_cache(maxsize=1)
+def _pos_tags() -> dict[str, str]:
+    """jieba's part-of-speech dictionary (word -> tag), loaded once."""
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return dict(jieba.posseg.dt.word_tag_tab)
+
+
+BROKEN_WORDS = True
+BROKEN_IDF = 8.5  # the rarer of the two characters below this: a borderline "name" that may be pieces of words
 
 
 def _firm_name(tokens: list[str]) -> bool:

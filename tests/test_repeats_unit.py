@@ -8,7 +8,7 @@ from pathlib import Path
 from xinfang.core.idcard import make
 from xinfang.matching.features import compute, gazetteer
 from xinfang.matching.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
-from xinfang.matching.score import Candidate, anchor_tier, decide, pair_features, same_matter_anchor
+from xinfang.matching.score import Candidate, _proper, anchor_tier, decide, pair_features, same_matter_anchor
 from xinfang.matching.stage import implication
 from xinfang.matching.text import jaccard
 
@@ -155,6 +155,18 @@ def test_an_anchor_is_a_proper_name_a_village_or_a_phrase():
     for anchor in ("同一地点/单位：光明化工厂", "同一地点/单位：起进厂", "同一地点/单位：政府网", "文本几乎相同"):
         assert anchor_tier(anchor) == "other", anchor
     assert anchor_tier("同村：大王庄") == anchor_tier("同一地点/单位：白岩村") == "area"
+
+
+def test_pieces_of_words_the_name_scan_cut_are_no_proper_names():
+    """The name scan walks back from 村/厂 and stops inside words: 直接|排进黄集村 gives 接排进 / 排进, 其实|清河县 gives
+    实清. Two verbs side by side, or a name opening with the second half of an adverb (其实), are no name unless a
+    character is rare enough to be a name whatever it is (恒泰, 天誉, 鑫泰, 潇楚)."""
+    for broken in ("接排进", "排进", "排进杏园", "实清", "同一地点/单位：接排进黄集"):
+        name = broken.partition("：")[2] or broken
+        assert not _proper(name, frozenset()), broken
+    assert anchor_tier("同一地点/单位：接排进黄集") == "other"
+    for name in ("恒泰", "天誉华府", "鑫泰化工", "潇楚佳苑", "瑞丰", "宏达化工"):
+        assert _proper(name, frozenset()), name
 
 
 def test_letters_of_different_people_need_a_shared_village_or_a_named_unit_and_amount():
