@@ -20,6 +20,7 @@ from xinfang.intake.fields.urgency import urgency_field
     "如再拖延，我就请电视台记者来采访。",                         # the press, conditional
     "再不解决我们就去北京了！",                                   # a conditional keeps its 了
     "逼急了我什么事都做得出来。",
+    "开发商再不给说法，我们就去售楼部拉横幅。",
 ])
 def test_threats_are_found(text: str) -> None:
     assert find_threats(text), text
@@ -38,6 +39,8 @@ def test_threats_are_found(text: str) -> None:
     "我去北京旅游时买的票，商家不给退款。",
     "只许州官放火，不许百姓点灯。",
     "如不相信请大家百度一下，电视台都有报道。",
+    "业主不断拉横幅、向有关部门举报，开发商仍不整改。",      # street action described, not announced
+    "路两边的商铺被堵门，车没地方停。",
 ])
 def test_stories_and_idioms_are_not_threats(text: str) -> None:
     assert not find_threats(text), text
