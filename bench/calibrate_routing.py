@@ -5,7 +5,7 @@
 Per head, the temperature and the knowledge weight of a starter trained as `xinfang init` trains it, fitted
 on real letters that are never used to measure: a fixed sample of Teddy train (category, its 7 labels), the
 calibration half of the 人民网 messages (purpose) and the calibration half of the Teddy replies (department
-read from the government's reply). Then the confidence weights (classifier/confidence.py), per head, on the
+read from the government's reply; without the replies a city's 街道/社区 handled, as below). Then the confidence weights (classifier/confidence.py), per head, on the
 letters each source can judge: Teddy letters whose suggestion is one of Teddy's own 7 labels (a 7-label set
 cannot say whether 国土资源 or 政法 was right), and replies not handled by a city's 街道/社区 (属地 routing of a
 city, which no text names and a county routes to departments), knowing that the department read out of a
@@ -98,6 +98,13 @@ def fit_confidence_numbers(router: Router, sets: dict[str, tuple[list[dict], boo
     return out
 
 
+def county_units(router: Router, records: list[dict]) -> list[dict]:
+    """Replies a county department handled: without those a city's 街道/社区 handled by 属地, which no word of
+    the letter names. Fitted on those too, the blend learnt that duty words often miss (a 小区 matter that the
+    街道 handled) and trusted the office's duty knowledge less than a county's mail deserves."""
+    return [r for r in records if r["department"] != router.office.township_unit]
+
+
 def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = True,
                 confidence: bool = True) -> dict:
     """Calibration numbers for `router` from the real sources in `use` (all by default)."""
@@ -108,6 +115,8 @@ def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = T
         if SOURCES[head] not in use:
             continue
         records, segmented = sets[head]
+        if head == "department":  # the blend too learns from county-like routing only (see county_units)
+            records = county_units(router, records)
         scores, cues, truth = head_inputs(router, head, records, segmented)
         scale, weight = fit_blend(scores, truth, cues if knowledge else None)
         numbers["heads"][head] = {"scale": round(scale, 4), "knowledge_weight": round(weight, 4)}
@@ -118,8 +127,7 @@ def fit_numbers(router: Router, use: set[str] | None = None, knowledge: bool = T
             router, {head: sets[head] for head in ("category", "purpose", "department") if SOURCES[head] in use})
         apply_calibration(router, {"confidence": numbers["confidence"]})
     if "replies" in use:
-        clean = [r for r in sets["department"][0] if r["department"] != router.office.township_unit]
-        numbers["abstain_threshold"] = abstain_threshold(router, clean)
+        numbers["abstain_threshold"] = abstain_threshold(router, county_units(router, sets["department"][0]))
     return numbers
 
 

@@ -5,7 +5,7 @@ must hold even when a model trained on few letters has not seen the pattern. The
 never hide what the model said (the suggestion keeps the model's own choice beside the rule's).
 The office adds its own words in the office file (`rule_words`: legal, misconduct, official, threat,
 personnel, escalation); they
-extend the built-in patterns, never replace them.
+extend the built-in patterns, never replace them. The 扬言 phrasings are in classifier/threats.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from xinfang.classifier.threats import find_threats
 
 LEGAL = re.compile(
     r"起诉|上诉|诉讼|判决|裁定书|法院|开庭|强制执行|申请执行|执行局|执行款|报警|报案|立案侦查|派出所|民警|刑警|"
@@ -27,17 +29,6 @@ OFFICIAL = re.compile(
 # 选人用人: misconduct in appointing cadres (跑官买官, a 提拔 despite a bad record) is the organisation
 # department's to handle (its 12380 reporting line), so these words keep the 纪检 rule from firing.
 PERSONNEL = re.compile(r"任前公示|选拔任用|干部任用|提拔|跑官|买官|带病提拔")
-THREAT = re.compile(
-    r"跳楼|跳河|自焚|自杀|喝农药|服毒|割腕|上吊|同归于尽|炸|报复社会|(?:跟|和|同|与)[^，。！]{0,8}拼(?:命|了)|不想活|死给|以死|"
-    r"去北京上访|进京上访|到北京上访|上北京|去省里上访|集体上访|(?<!拥)堵路|堵门|拉横幅|"
-    r"(?:去|到|上)(?:北京|省里|省城|省政府|中央)[^，。！？]{0,6}(?:上访|反映|告状|告他|讨|找|喊冤|信访)")
-# A conditional threat to escalate (再不解决，我们就去省里上访 / 否则全体业主静坐市政府): the framing is grammar;
-# what counts as escalation is the office's list (`rule_words.escalation`), added to these.
-THREAT_IF = re.compile(r"(?:再不|如不|若不|如果不|如果再|要是再|要是不|如再|若再|如没有|如果没有|否则|不然|逼得|逼我|大不了)"
-                       r"[^。！？!?]{0,24}?")
-ESCALATION = re.compile(r"上访|进京|北京|省里|省城|静坐|拉横幅|堵路|堵门|跳楼|跳河|喝农药|喝药|寻死|同归于尽|走极端|死给|越级")
-
-
 # A report written to the discipline body itself ("县纪委：", "尊敬的纪委监委领导", "特向纪委举报") is meant for it:
 # the writer chose the unit that handles misconduct, even when no misconduct word of ours names what was done.
 TO_DISCIPLINE = re.compile(
@@ -50,10 +41,6 @@ _DISCIPLINE_BODY = re.compile(r"纪委监委|纪委|监委|纪检|纪律检查�
 # The addressee is not the accused: "尊敬的张书记：", "县长您好" name an official the letter writes to.
 _ADDRESSED_BEFORE = re.compile(r"(?:尊敬的|敬爱的|致|呈|报)[^，。：:！!\s]{0,6}$")
 _ADDRESSED_AFTER = re.compile(r"(?:同志)?(?:[：:]|您好|你好|好[，,！!]|们好)")
-# Idioms and descriptions that contain a threat word but threaten nothing (只许州官放火, 炸药味, 爆炸事件).
-_NOT_A_THREAT = re.compile(r"州官放火|官府放火|炸药|爆炸|炸弹")
-# "我绝不会去北京上访" is no threat: a negation just before the word cancels it (as intake's urgency field does).
-_NEGATED = re.compile(r"(?:不会|决不|绝不|不至于|不想|没想)[^，。]{0,4}$")
 
 
 @dataclass
@@ -89,11 +76,10 @@ def _accused(pattern: re.Pattern[str], text: str) -> list[str]:
 def _patterns(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pattern[str]]:
     words = dict(extra)
     out = {}
-    for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL), ("threat", THREAT),
-                       ("personnel", PERSONNEL), ("escalation", ESCALATION)):
+    for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL),
+                       ("personnel", PERSONNEL)):
         added = "|".join(re.escape(w) for w in words.get(kind, ()) if w)
         out[kind] = re.compile(f"{base.pattern}|{added}") if added else base
-    out["threat_if"] = re.compile(f"{THREAT_IF.pattern}(?:{out['escalation'].pattern})")
     return out
 
 
@@ -103,8 +89,8 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
     `words`: the office's own rule words (kind -> words), added to the built-in patterns.
     """
     patterns = _patterns(tuple(sorted((k, tuple(v)) for k, v in (words or {}).items())))
-    LEGAL, MISCONDUCT, OFFICIAL, THREAT, PERSONNEL, THREAT_IF = (  # noqa: N806
-        patterns[k] for k in ("legal", "misconduct", "official", "threat", "personnel", "threat_if"))
+    LEGAL, MISCONDUCT, OFFICIAL, PERSONNEL = (  # noqa: N806
+        patterns[k] for k in ("legal", "misconduct", "official", "personnel"))
     result = RuleResult()
     legal = _found(LEGAL, text)
     if legal:
@@ -123,16 +109,8 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
         result.notes.append(
             f"纪检监察：反映{'、'.join(officials[:2])}「{'、'.join(misconduct[:3])}」，应转纪委监委；"
             "注意揭发控告内容不得转给被反映人或其单位。")
-    threats = []
-    for match in THREAT.finditer(text):
-        word = match.group(0)
-        if word in threats or _NEGATED.search(text[max(0, match.start() - 8):match.start()]) or any(
-                m.start() <= match.start() < m.end() for m in _NOT_A_THREAT.finditer(text, max(0, match.start() - 3),
-                                                                                       match.end() + 3)):
-            continue
-        if word != "炸" or re.match(r"炸(?:死|掉|了|毁)", text[match.start():]):
-            threats.append(word)
-    threats += [m.group(0) for m in THREAT_IF.finditer(text)][:1]
+    threats = [word for word, _, _ in find_threats(text, tuple((words or {}).get("threat", ())),
+                                                   tuple((words or {}).get("escalation", ())))]
     if threats:
         result.urgent = True
         result.matched["urgent"] = threats

@@ -192,3 +192,20 @@ def test_the_discipline_rule_sets_the_category_with_the_unit_and_confidence_is_c
     assert notes["category"]["label"] == "其他" and notes["category"]["probability"] <= 0.2
     evidence_kept = router.suggest_many(["村里的低保评定不公平，请求重新评定。"], with_evidence=True)[0]
     assert len(evidence_kept["department"]["evidence"]) == len(FEATURES)
+
+
+def test_the_place_of_the_writer_yields_to_the_object_of_the_complaint(knowledge: Knowledge):
+    """小区/业主 say where the writer lives; a school, a bus or 医保 is what the letter is about."""
+    school = knowledge.found("我们小区的业主反映，小区配套的小学学位不够，孩子入学难。")["department"]
+    assert "住建局" not in school and school["教育局"]
+    bus = knowledge.found("小区业主几千人，希望开通一条公交线路。")["department"]
+    assert "住建局" not in bus and bus["交通运输局"]
+    insurance = knowledge.found("在县医院住院，病人的医药费医保报销比例太低。")["department"]
+    assert "卫健委" not in insurance and insurance["医保局"]
+    # with no object named, the place words still count
+    assert knowledge.found("小区物业乱收费，业主要求更换物业公司。")["department"]["住建局"]
+
+
+def test_a_unit_named_by_its_common_or_former_name_is_a_cue_for_it(knowledge: Knowledge):
+    found = knowledge.found("向环保局反映多次，又找过国土局和工商局，都说不归他们管。")["department"]
+    assert found["生态环境局"] and found["自然资源局"] and found["市场监管局"]

@@ -93,9 +93,9 @@ def test_the_blend_learns_to_trust_informative_cues_and_ignores_noise():
 
 
 def test_office_rule_words_extend_the_built_in_patterns():
-    assert not apply_rules("实在活不下去了，我就去县政府门口静坐。").urgent
-    found = apply_rules("实在活不下去了，我就去县政府门口静坐。", {"threat": ["活不下去", "静坐"]})
-    assert found.urgent and found.matched["urgent"] == ["活不下去", "静坐"]
+    assert not apply_rules("日子过不下去了，天天去县委大院门口坐着。").urgent
+    found = apply_rules("日子过不下去了，天天去县委大院门口坐着。", {"threat": ["过不下去", "门口坐着"]})
+    assert found.urgent and found.matched["urgent"] == ["过不下去", "门口坐着"]
     assert apply_rules("再不解决我就去北京上访。", {"threat": ["静坐"]}).urgent  # built-ins stay
 
 

@@ -1,0 +1,60 @@
+"""扬言 phrasings (classifier/threats.py): what a letter desk marks urgent, and what it leaves alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from xinfang.classifier.rules import apply_rules
+from xinfang.classifier.threats import find_threats
+from xinfang.intake.fields.urgency import urgency_field
+
+
+@pytest.mark.parametrize("text", [
+    "再不解决，我就到县政府门口喝农药，死给你们看。",             # self-harm, announced
+    "实在逼得没办法，我只有一死了之。",
+    "大不了跟他们同归于尽，鱼死网破。",                           # harm to others
+    "如果还不处理，我们全村人就去北京上访。",                     # escalation, conditional
+    "县里不管就到市里，市里不管我们就到省里告。",                 # the ladder
+    "否则全体业主将静坐市政府。",
+    "家长们准备集体到市政府门口拉横幅。",                         # the writer's group, next step
+    "如再拖延，我就请电视台记者来采访。",                         # the press, conditional
+    "再不解决我们就去北京了！",                                   # a conditional keeps its 了
+    "逼急了我什么事都做得出来。",
+    "开发商再不给说法，我们就去售楼部拉横幅。",
+])
+def test_threats_are_found(text: str) -> None:
+    assert find_threats(text), text
+    assert apply_rules(text).urgent
+    assert urgency_field(text)["value"] is True
+
+
+@pytest.mark.parametrize("text", [
+    "我绝不会去北京上访，只想讨个说法。",                         # negated
+    "去年业主们曾拉横幅讨说法，后来开发商答应整改。",             # a past event
+    "我们就去省里反映过了，至今没有结果。",
+    "我老婆几次想自杀，我只能安慰她。",                           # someone else's distress
+    "新闻里说有人自杀身亡。",
+    "这里是拥堵路段，希望增设红绿灯。",                           # words inside other words
+    "近年极端天气多，请减轻生产成本。",
+    "我去北京旅游时买的票，商家不给退款。",
+    "只许州官放火，不许百姓点灯。",
+    "如不相信请大家百度一下，电视台都有报道。",
+    "业主不断拉横幅、向有关部门举报，开发商仍不整改。",      # street action described, not announced
+    "路两边的商铺被堵门，车没地方停。",
+])
+def test_stories_and_idioms_are_not_threats(text: str) -> None:
+    assert not find_threats(text), text
+    assert not apply_rules(text).urgent
+    assert urgency_field(text)["value"] is False
+
+
+def test_office_words_extend_the_threats() -> None:
+    assert not find_threats("我要去信访局门口坐着。")
+    assert find_threats("我要去信访局门口坐着。", threat=("信访局门口坐着",))
+    assert apply_rules("再不解决就到政府门口讨说法", {"escalation": ["政府门口"]}).urgent
+
+
+def test_a_threat_is_noted_once_with_its_words() -> None:
+    result = apply_rules("再不解决我就去北京上访，大不了喝农药。")
+    assert {"去北京上访", "喝农药"} <= set(result.matched["urgent"])
+    assert len(result.notes) == 1 and "扬言" in result.notes[0]
