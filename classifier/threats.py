@@ -55,11 +55,15 @@ _OTHER_BEFORE = re.compile(r"(?:老婆|妻子|丈夫|女儿|儿子|孩子|学生
                            r"[^，。！？!?我]{0,6}$")
 _NEWS_AFTER = re.compile(r"身亡|事件|未遂|案件|的人|觅活")
 # Inside an announcement: a negation or a past marker (我们绝不会去…, 我们就曾经去…) makes it no announcement.
-_WITHIN = re.compile(r"不会|决不|绝不|不至于|不想|不愿|曾经|曾|已经|多次")
+# (我们决不罢休，就去省里 is defiance, not a negation.)
+_WITHIN = re.compile(r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)|"
+                     r"曾经|曾|已经|多次")
 # Idioms and descriptions that contain a threat word but threaten nothing (只许州官放火, 炸药味, 爆炸事件).
 _NOT_A_THREAT = re.compile(r"州官放火|官府放火|炸药|爆炸|炸弹|炸鸡|油炸|炸串|炸酱")
 # "我绝不会去北京上访" is no threat: a negation just before the word cancels it.
-_NEGATED = re.compile(r"(?:不会|决不|绝不|不至于|不想|没想|不愿|不要)[^，。]{0,4}$")
+# 不要逼我 / 别再逼我 is the threat itself, not its negation.
+_NEGATED = re.compile(r"(?:(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|没想|不愿|不要(?!再?逼))"
+                      r"[^，。]{0,4}$")
 
 
 @lru_cache(maxsize=8)
@@ -109,5 +113,4 @@ def find_threats(text: str, threat: tuple[str, ...] = (), escalation: tuple[str,
                 continue
             if not any(s < end and start < e for _, s, e in found):
                 found.append((match.group(0), start, end))
-            return found
     return found

@@ -58,3 +58,22 @@ def test_a_threat_is_noted_once_with_its_words() -> None:
     result = apply_rules("再不解决我就去北京上访，大不了喝农药。")
     assert {"去北京上访", "喝农药"} <= set(result.matched["urgent"])
     assert len(result.notes) == 1 and "扬言" in result.notes[0]
+
+
+@pytest.mark.parametrize("text", [
+    "你们不要逼我去跳楼。",                                       # 不要逼我 is the threat, not its negation
+    "别再逼我走极端。",
+    "再不解决，我们决不罢休，就去省里。",                         # defiance, not a negation
+])
+def test_defiance_is_no_negation(text: str) -> None:
+    assert find_threats(text), text
+
+
+def test_a_negated_next_step_is_no_threat() -> None:
+    assert not find_threats("我们不要去北京上访，只要讨个说法。")
+
+
+def test_every_announced_step_is_listed() -> None:
+    """The desk shows each announcement's span, not only the first conditional's."""
+    found = find_threats("如不答复，我们将向省委反映；否则全体业主还要找电视台曝光。")
+    assert len(found) == 2 and found[1][0].startswith("否则")
