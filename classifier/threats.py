@@ -53,10 +53,12 @@ _PAST_AFTER = re.compile(r"(?:[^，。！？!?]{0,3}?)(?:了|过)(?:[，。！�
 # Collective action and going higher up, told with a past marker, happened: 去年业主们拉横幅 is the story.
 # (Self-harm words stay threats even so: a clerk would rather glance at a past 喝农药 than miss a present one.)
 _STORY_ACT = re.compile(r"横幅|堵|上访|群访|反映|告|讨|找|信访|静坐")
-# Someone else's distress or a news item (我老婆几次想自杀, 学生喝农药, 自杀身亡): the writer threatens nothing.
-_OTHER_BEFORE = re.compile(r"(?:老婆|妻子|丈夫|女儿|儿子|孩子|学生|老人|老年人|女人|男人|有人|别人|他|她|他们|她们|患者|病人|对方)"
+# Someone else's distress or a news item (我老婆几次想自杀, 学生喝农药, 我父亲喝农药去世): the writer threatens nothing;
+# someone taken along or faced is not (我只能带着孩子跳河, 我跟他们同归于尽).
+_OTHER_BEFORE = re.compile(r"(?<![和跟同与着])(?:老婆|妻子|丈夫|爱人|老伴|父亲|母亲|爸爸|妈妈|爷爷|奶奶|公公|婆婆|哥哥|弟弟|姐姐|妹妹|家人|亲人|女儿|儿子|孩子|"
+                           r"学生|老人|老年人|女人|男人|有人|别人|他|她|他们|她们|患者|病人|对方|村霸|歹徒|凶手)"
                            r"[^，。！？!?我]{0,6}$")
-_NEWS_AFTER = re.compile(r"身亡|事件|未遂|案件|的人|觅活")
+_NEWS_AFTER = re.compile(r"身亡|死亡|去世|离世|事件|未遂|案件|的人|觅活")
 # Inside an announcement: a negation or a past marker (我们绝不会去…, 我们就曾经去…) makes it no announcement.
 # (我们决不罢休，就去省里 is defiance, not a negation.)
 _WITHIN = re.compile(r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)|"

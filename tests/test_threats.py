@@ -77,3 +77,20 @@ def test_every_announced_step_is_listed() -> None:
     """The desk shows each announcement's span, not only the first conditional's."""
     found = find_threats("如不答复，我们将向省委反映；否则全体业主还要找电视台曝光。")
     assert len(found) == 2 and found[1][0].startswith("否则")
+
+
+@pytest.mark.parametrize("text", [
+    "我要去北京看病，异地就医怎么报销？",                         # a higher level for a doctor, a school, a rule
+    "我儿子准备去北京读大学，学费能不能申请助学金？",
+    "我就是北京人，户口迁到这里后社保怎么转？",
+    "如果没有省里的批文，这个项目就不能开工。",
+    "我们将按照省政府的要求提交材料。",
+    "我父亲去年喝农药去世了，现在低保被取消。",                   # a relative's death, told
+])
+def test_everyday_mentions_are_not_threats(text: str) -> None:
+    assert not find_threats(text), text
+
+
+@pytest.mark.parametrize("text", ["我跟他们同归于尽。", "我只能带着孩子跳河。", "我和老伴只能喝农药。"])
+def test_someone_taken_along_is_still_the_writers_threat(text: str) -> None:
+    assert find_threats(text), text
