@@ -30,7 +30,7 @@ THREAT = re.compile(
 # 我们将按照省政府的要求, 否则就违背了中央的政策).
 ESCALATION = re.compile(
     r"(?:集体|群体|联名|越级|进京|赴京|赴省|一直|长期)上访|上访到底|进京|赴京|"
-    r"(?:去|到(?!时)|上|赴|往|至|找|告|向)[^，。！？!?]{0,4}?(?:北京|天安门|中南海|中央|国家信访局|省里|省城|省委|省政府)"
+    r"(?:去|到(?!时)|上|赴|往|至|找|告|向)(?![了过])[^，。！？!?]{0,4}?(?:北京|天安门|中南海|中央|国家信访局|省里|省城|省委|省政府)"
     r"(?!看病|治病|就医|治疗|住院|读|上学|上大学|打工|务工|工作|上班|出差|旅游|旅行|玩|开会|学习|培训|探亲|定居|人)|越级|群访|静坐|拉横幅|打横幅|拉条幅|举牌|堵路|堵门|堵桥|堵大门|围堵|下跪|跪访|游行|示威|绝食|跳楼|跳河|跳江|喝农药|"
     r"喝药|服毒|自焚|自杀|上吊|卧轨|寻死|轻生|同归于尽|走极端|极端|过激|死给|死在|拼命|拼了|豁出|报复|闹大|"
     r"(?:找|请|向|通过|上报|联系|求助|叫|让)[^，。！？]{0,6}?(?:媒体|记者|电视台|报社|央视|焦点访谈)|(?:公开|媒体|网上|网络|社会)曝光")
@@ -59,6 +59,9 @@ _OTHER_BEFORE = re.compile(r"(?<![和跟同与着])(?:老婆|妻子|丈夫|爱�
                            r"学生|老人|老年人|女人|男人|有人|别人|他|她|他们|她们|患者|病人|对方|村霸|歹徒|凶手)"
                            r"[^，。！？!?我]{0,6}$")
 _NEWS_AFTER = re.compile(r"身亡|死亡|去世|离世|事件|未遂|案件|的人|觅活")
+# A condition is about what comes next, so a past marker before it (已经半年了，如果再不解决…) tells of the wait,
+# not of the act; the desperation openers (逼得, 走投无路…) also tell stories and keep the check.
+_HYPOTHETICAL = re.compile(r"再不|如不|若不|如果|要是|假如|倘若|如再|若再|如没有|否则|不然|实在不行|不行的话")
 # Inside an announcement: a negation or a past marker (我们绝不会去…, 我们就曾经去…) makes it no announcement.
 # (我们决不罢休，就去省里 is defiance, not a negation.)
 _WITHIN = re.compile(r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)|"
@@ -113,7 +116,8 @@ def find_threats(text: str, threat: tuple[str, ...] = (), escalation: tuple[str,
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
             if _cancelled(text, start, end) or _WITHIN.search(match.group(0)) or \
-                    _PAST_BEFORE.search(text[max(0, start - 6):start]) or \
+                    (_PAST_BEFORE.search(text[max(0, start - 6):start])
+                     and not (pattern is framed_if and _HYPOTHETICAL.match(match.group(0)))) or \
                     (pattern is framed_next and _PAST_AFTER.match(text, end)):
                 continue
             if not any(s < end and start < e for _, s, e in found):

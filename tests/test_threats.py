@@ -94,3 +94,15 @@ def test_everyday_mentions_are_not_threats(text: str) -> None:
 @pytest.mark.parametrize("text", ["我跟他们同归于尽。", "我只能带着孩子跳河。", "我和老伴只能喝农药。"])
 def test_someone_taken_along_is_still_the_writers_threat(text: str) -> None:
     assert find_threats(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "已经半年了，如果再不解决，就到省里去。",                     # the wait is past, the act is next
+    "去年已经答应我们了，如果再不兑现，就去省委。",
+])
+def test_a_past_wait_before_a_condition_keeps_the_threat(text: str) -> None:
+    assert find_threats(text), text
+
+
+def test_gone_is_told() -> None:
+    assert not find_threats("前年反映到区里没有结果，我们就去了省里。")
