@@ -50,6 +50,8 @@ THREAT_NEXT = re.compile(
 # A conditional keeps its 了 (再不解决我们就去北京了 is still a threat).
 _PAST_BEFORE = re.compile(r"曾经|曾|已经|去年|前年|当时|那天|上次|之前|以前|多次|几次|先后|被迫|后来|于是")
 _PAST_AFTER = re.compile(r"(?:[^，。！？!?]{0,3}?)(?:了|过)(?:[，。！？!?、]|$)")
+# …but a 了 after a time still to come announces (我明天就去北京上访了！, 我们就要去省里了).
+_FUTURE = re.compile(r"明天|后天|马上|立刻|立即|下周|下星期|下个?月|过几天|过两天|近日|近期|即将|就要|准备|打算|决定")
 # Collective action and going higher up, told with a past marker, happened: 去年业主们拉横幅 is the story.
 # (Self-harm words stay threats even so: a clerk would rather glance at a past 喝农药 than miss a present one.)
 _STORY_ACT = re.compile(r"横幅|堵|上访|群访|反映|告|讨|找|信访|静坐")
@@ -86,8 +88,13 @@ def patterns(threat: tuple[str, ...] = (), escalation: tuple[str, ...] = ()) -> 
             re.compile(THREAT_NEXT.pattern + acts))
 
 
+def _told_after(text: str, start: int, end: int) -> bool:
+    after = _PAST_AFTER.match(text, end)
+    return bool(after) and not (after and "过" not in after.group(0) and _FUTURE.search(text[max(0, start - 8):end]))
+
+
 def _past(text: str, start: int, end: int) -> bool:
-    return bool(_PAST_BEFORE.search(text[max(0, start - 6):start]) or _PAST_AFTER.match(text, end))
+    return bool(_PAST_BEFORE.search(text[max(0, start - 6):start])) or _told_after(text, start, end)
 
 
 def _cancelled(text: str, start: int, end: int) -> bool:
@@ -118,7 +125,7 @@ def find_threats(text: str, threat: tuple[str, ...] = (), escalation: tuple[str,
             if _cancelled(text, start, end) or _WITHIN.search(match.group(0)) or \
                     (_PAST_BEFORE.search(text[max(0, start - 6):start])
                      and not (pattern is framed_if and _HYPOTHETICAL.match(match.group(0)))) or \
-                    (pattern is framed_next and _PAST_AFTER.match(text, end)):
+                    (pattern is framed_next and _told_after(text, start, end)):
                 continue
             if not any(s < end and start < e for _, s, e in found):
                 found.append((match.group(0), start, end))

@@ -106,3 +106,13 @@ def test_a_past_wait_before_a_condition_keeps_the_threat(text: str) -> None:
 
 def test_gone_is_told() -> None:
     assert not find_threats("前年反映到区里没有结果，我们就去了省里。")
+
+
+@pytest.mark.parametrize("text", ["我明天就去北京上访了！", "我们就要去省里了。"])
+def test_a_coming_step_keeps_its_le(text: str) -> None:
+    assert find_threats(text), text
+
+
+@pytest.mark.parametrize("text", ["后来我们就去北京上访了。", "我们准备去省城上访过了。"])
+def test_a_step_taken_is_told(text: str) -> None:
+    assert not find_threats(text), text
