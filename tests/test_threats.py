@@ -116,3 +116,24 @@ def test_a_coming_step_keeps_its_le(text: str) -> None:
 @pytest.mark.parametrize("text", ["后来我们就去北京上访了。", "我们准备去省城上访过了。"])
 def test_a_step_taken_is_told(text: str) -> None:
     assert not find_threats(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "如果下周还不给答复，我们几十户就集体去市委上访。",
+    "开发商再拖着不交房，全体业主就去堵高速。",
+    "如果这个月还拿不到工钱，我就从工地塔吊上跳下去。",
+    "实在不行我们就上网曝光。",
+    "大不了我们去省信访局门口跪访。",
+])
+def test_more_announced_acts(text: str) -> None:
+    assert find_threats(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "我们准备集体去镇政府协商补偿标准。",                         # a collective visit to talk is no threat
+    "我打算下个月去省城医院复查。",
+    "孩子从楼上跳下去摔伤了腿，学校不管。",
+    "我们小区门口每天堵车，希望增设红绿灯。",
+])
+def test_everyday_acts_are_not_threats(text: str) -> None:
+    assert not find_threats(text), text
