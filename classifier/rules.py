@@ -78,7 +78,7 @@ def _patterns(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pa
     out = {}
     for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL),
                        ("personnel", PERSONNEL)):
-        added = "|".join(re.escape(w) for w in words.get(kind, ()) if w)
+        added = "|".join(re.escape(w.strip()) for w in words.get(kind, ()) if w.strip())  # a blank entry matched all
         out[kind] = re.compile(f"{base.pattern}|{added}") if added else base
     return out
 

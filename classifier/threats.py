@@ -69,6 +69,8 @@ _HYPOTHETICAL = re.compile(r"再不|如不|若不|如果|要是|假如|倘若|�
 _WITHIN = re.compile(r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)|"
                      r"曾经|曾|已经|多次")
 # Idioms and descriptions that contain a threat word but threaten nothing (只许州官放火, 炸药味, 爆炸事件).
+# 炸 alone is a threat only as an act on something (炸死, 炸掉, 炸了, 炸毁).
+_BLOWN_UP = re.compile(r"炸(?:死|掉|了|毁)")
 _NOT_A_THREAT = re.compile(r"州官放火|官府放火|炸药|爆炸|炸弹|炸鸡|油炸|炸串|炸酱")
 # "我绝不会去北京上访" is no threat: a negation just before the word cancels it.
 # 不要逼我 / 别再逼我 is the threat itself, not its negation.
@@ -78,9 +80,13 @@ _NEGATED = re.compile(r"(?:(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃
 
 @lru_cache(maxsize=8)
 def patterns(threat: tuple[str, ...] = (), escalation: tuple[str, ...] = ()) -> tuple[re.Pattern[str], ...]:
-    """The built-in patterns extended by an office's own words."""
+    """The built-in patterns extended by an office's own words (cached: an office's words change rarely).
+
+    Words are stripped: a blank entry left in the office file would otherwise match every space in every
+    letter and mark them all urgent.
+    """
     def extend(base: re.Pattern[str], words: tuple[str, ...]) -> str:
-        added = "|".join(re.escape(w) for w in words if w)
+        added = "|".join(re.escape(w.strip()) for w in words if w.strip())
         return f"{base.pattern}|{added}" if added else base.pattern
 
     acts = f"(?:{extend(ESCALATION, escalation)})"
@@ -90,7 +96,7 @@ def patterns(threat: tuple[str, ...] = (), escalation: tuple[str, ...] = ()) -> 
 
 def _told_after(text: str, start: int, end: int) -> bool:
     after = _PAST_AFTER.match(text, end)
-    return bool(after) and not (after and "过" not in after.group(0) and _FUTURE.search(text[max(0, start - 8):end]))
+    return bool(after) and ("过" in after.group(0) or not _FUTURE.search(text[max(0, start - 8):end]))
 
 
 def _past(text: str, start: int, end: int) -> bool:
@@ -105,7 +111,8 @@ def _cancelled(text: str, start: int, end: int) -> bool:
 
 def find_threats(text: str, threat: tuple[str, ...] = (), escalation: tuple[str, ...] = ()
                  ) -> list[tuple[str, int, int]]:
-    """(phrase, start, end) of each 扬言 in `text`, first of each phrase; `threat`/`escalation`: office words."""
+    """(phrase, start, end) of each 扬言 in `text`: a threat word once, each announcement not inside another hit
+    (the desk marks every one); `threat`/`escalation`: the office's own words."""
     plain, framed_if, framed_next = patterns(threat, escalation)
     found: list[tuple[str, int, int]] = []
     seen: set[str] = set()
@@ -115,7 +122,7 @@ def find_threats(text: str, threat: tuple[str, ...] = (), escalation: tuple[str,
             continue
         if _OTHER_BEFORE.search(text[max(0, start - 8):start]) or _NEWS_AFTER.match(text, end):
             continue
-        if word == "炸" and not re.match(r"炸(?:死|掉|了|毁)", text[start:]):
+        if word == "炸" and not _BLOWN_UP.match(text, start):
             continue
         seen.add(word)
         found.append((word, start, end))

@@ -137,3 +137,11 @@ def test_more_announced_acts(text: str) -> None:
 ])
 def test_everyday_acts_are_not_threats(text: str) -> None:
     assert not find_threats(text), text
+
+
+def test_a_blank_office_word_marks_nothing() -> None:
+    """A stray blank entry in the office file must not match every space of every letter."""
+    assert not find_threats("请 领导 尽快 处理 噪音 问题", threat=(" ",), escalation=("", " "))
+    result = apply_rules("请 领导 尽快 处理", {"threat": [" "], "legal": [" "]})
+    assert not result.urgent and not result.matched
+    assert find_threats("我要去信访局门口坐着。", threat=(" 信访局门口坐着 ",))
