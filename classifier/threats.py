@@ -96,7 +96,9 @@ def patterns(threat: tuple[str, ...] = (), escalation: tuple[str, ...] = ()) -> 
 
 def _told_after(text: str, start: int, end: int) -> bool:
     after = _PAST_AFTER.match(text, end)
-    return bool(after) and ("过" in after.group(0) or not _FUTURE.search(text[max(0, start - 8):end]))
+    if after is None:
+        return False
+    return "过" in after.group(0) or not _FUTURE.search(text[max(0, start - 8):end])
 
 
 def _past(text: str, start: int, end: int) -> bool:
