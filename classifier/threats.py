@@ -17,13 +17,13 @@ from functools import lru_cache
 THREAT = re.compile(
     r"跳楼|跳河|跳江|跳湖|跳桥|跳崖|跳水库|卧轨|自焚|自杀|自尽|自缢|喝农药|喝敌敌畏|喝百草枯|喝老鼠药|吃老鼠药|服毒|割腕|上吊|"
     r"一死了之|以死相逼|以死抗争|以死明志|以死维权|死给(?:你们|他们|政府|领导)看|死在(?:你们|政府|县委|县政府|信访|镇政府|乡政府)|"
-    r"不想活|不活了|活不成了|了此残生|一了百了|寻短见|(?<!减)轻生(?!产)|"
+    r"不想活|不活了|活不成了|了此残生|一了百了|寻短见|(?<![减年])轻生(?!产)|"
     r"同归于尽|鱼死网破|玉石俱焚|血债血偿|拼个你死我活|报复社会|杀了(?:他|你|她)|砍死|捅死|"
     r"(?:浇|泼)(?:上)?汽油|一把火烧|炸|走极端|极端手段|做出什么事|什么事都(?:做|干)得出来|狗急(?:了)?(?:还会|也会|还|也)?跳墙|"
     r"兔子急了|别逼我|不得好死|要(?:他|你)的命|找(?:他|他们)算账|走上绝路|逼上绝路|活着没意思|死了算了|大不了一死|"
-    r"了结(?:自己|此生|残生)|自我了断|结束(?:生命|性命)|后果由(?:你们|政府|他们)(?:承担|负责)|死也要|告到底|一告到底|抬棺|披麻戴孝|睡在(?:政府|信访)|住在(?:政府|信访)|"
+    r"了结(?:自己|此生|残生)|自我了断|结束(?:生命|性命)|后果由(?:你们|政府|他们)(?:承担|负责)|死也要|告到底|一告到底|抬棺|披麻戴孝|(?:睡|住)在(?:政府|信访)(?!大院|家属|宿舍|小区|旁|对面|附近|后面|隔壁|街|路|楼)|"
     r"(?:跟|和|同|与)[^，。！]{0,8}拼(?:命|了)|"
-    r"去北京上访|进京上访|到北京上访|赴京上访|上北京|去天安门|到天安门|到中南海|去省里上访|集体上访|越级上访|"
+    r"去北京上访|进京上访|到北京上访|赴京上访|(?<!考)上北京|去天安门|到天安门|到中南海|去省里上访|集体上访|越级上访|"
     r"(?:去|到|上|赴)(?:北京|京城|首都|省里|省城|省委|省政府|中央|国家信访局|省信访局|省纪委|中纪委)[^，。！？]{0,6}(?:上访|反映|告状|告他|讨|找|喊冤|信访)")
 # Acts that are a threat when announced: self-harm, violence, escalation, going to the press. A higher level is
 # an act only when the writer goes or writes to it, and not for a doctor, a job or a school (我要去北京看病,
@@ -56,8 +56,8 @@ _FUTURE = re.compile(r"明天|后天|马上|立刻|立即|下周|下星期|下�
 # (Self-harm words stay threats even so: a clerk would rather glance at a past 喝农药 than miss a present one.)
 _STORY_ACT = re.compile(r"横幅|堵|上访|群访|反映|告|讨|找|信访|静坐")
 # Someone else's distress or a news item (我老婆几次想自杀, 学生喝农药, 我父亲喝农药去世): the writer threatens nothing;
-# someone taken along or faced is not (我只能带着孩子跳河, 我跟他们同归于尽).
-_OTHER_BEFORE = re.compile(r"(?<![和跟同与着])(?:老婆|妻子|丈夫|爱人|老伴|父亲|母亲|爸爸|妈妈|爷爷|奶奶|公公|婆婆|哥哥|弟弟|姐姐|妹妹|家人|亲人|女儿|儿子|孩子|"
+# someone taken along or faced is not (我只能带着孩子跳河, 我跟他们同归于尽, 把他家房子炸掉).
+_OTHER_BEFORE = re.compile(r"(?<![和跟同与着把给对向找])(?:老婆|妻子|丈夫|爱人|老伴|父亲|母亲|爸爸|妈妈|爷爷|奶奶|公公|婆婆|哥哥|弟弟|姐姐|妹妹|家人|亲人|女儿|儿子|孩子|"
                            r"学生|老人|老年人|女人|男人|有人|别人|他|她|他们|她们|患者|病人|对方|村霸|歹徒|凶手)"
                            r"[^，。！？!?我]{0,6}$")
 _NEWS_AFTER = re.compile(r"身亡|死亡|去世|离世|事件|未遂|案件|的人|觅活")
@@ -69,8 +69,9 @@ _HYPOTHETICAL = re.compile(r"再不|如不|若不|如果|要是|假如|倘若|�
 _WITHIN = re.compile(r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)|"
                      r"曾经|曾|已经|多次")
 # Idioms and descriptions that contain a threat word but threaten nothing (只许州官放火, 炸药味, 爆炸事件).
-# 炸 alone is a threat only as an act on something (炸死, 炸掉, 炸了, 炸毁).
-_BLOWN_UP = re.compile(r"炸(?:死|掉|了|毁)")
+# 炸 alone is a threat only as an act on something (炸死, 炸掉, 炸毁, 把…炸了): a pipe or a heater 炸了 by itself.
+_BLOWN_UP = re.compile(r"炸(?:死|掉|毁)")
+_BLOWN_UP_BY = re.compile(r"把[^，。！？!?]{1,8}$")
 _NOT_A_THREAT = re.compile(r"州官放火|官府放火|炸药|爆炸|炸弹|炸鸡|油炸|炸串|炸酱")
 # "我绝不会去北京上访" is no threat: a negation just before the word cancels it.
 # 不要逼我 / 别再逼我 is the threat itself, not its negation.
@@ -124,7 +125,8 @@ def find_threats(text: str, threat: tuple[str, ...] = (), escalation: tuple[str,
             continue
         if _OTHER_BEFORE.search(text[max(0, start - 8):start]) or _NEWS_AFTER.match(text, end):
             continue
-        if word == "炸" and not _BLOWN_UP.match(text, start):
+        if word == "炸" and not (_BLOWN_UP.match(text, start) or (
+                text.startswith("炸了", start) and _BLOWN_UP_BY.search(text[max(0, start - 9):start]))):
             continue
         seen.add(word)
         found.append((word, start, end))

@@ -145,3 +145,19 @@ def test_a_blank_office_word_marks_nothing() -> None:
     result = apply_rules("请 领导 尽快 处理", {"threat": [" "], "legal": [" "]})
     assert not result.urgent and not result.matched
     assert find_threats("我要去信访局门口坐着。", threat=(" 信访局门口坐着 ",))
+
+
+@pytest.mark.parametrize("text", [
+    "今年考上北京的大学，学费有困难。",
+    "入冬以来暖气管道冻炸了好几次，物业不管。",                   # a burst pipe
+    "热水器炸了，厂家不赔。",
+    "一个年轻生命就这样没了。",
+    "我家住在政府家属院，楼下噪音大。",                           # an address
+])
+def test_words_inside_everyday_phrases(text: str) -> None:
+    assert not find_threats(text), text
+
+
+@pytest.mark.parametrize("text", ["有时都想把医保局炸了。", "我要把他家房子炸掉。", "我就住在政府不走了。"])
+def test_the_same_words_as_threats(text: str) -> None:
+    assert find_threats(text), text
