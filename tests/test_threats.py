@@ -161,3 +161,19 @@ def test_words_inside_everyday_phrases(text: str) -> None:
 @pytest.mark.parametrize("text", ["有时都想把医保局炸了。", "我要把他家房子炸掉。", "我就住在政府不走了。"])
 def test_the_same_words_as_threats(text: str) -> None:
     assert find_threats(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "我准备去北京找工作。",
+    "我要去省里办理退休手续。",
+    "我会到省政府网站查询。",
+    "我们就到省里的医院做了手术。",
+    "我就向北京的亲戚借了钱。",
+])
+def test_a_higher_level_visited_for_everyday_business(text: str) -> None:
+    assert not find_threats(text), text
+
+
+def test_a_higher_level_visited_for_a_petition() -> None:
+    assert find_threats("再不解决我们就去省里找领导。")
+    assert find_threats("不然我们就找省里的领导。")
