@@ -177,3 +177,20 @@ def test_a_higher_level_visited_for_everyday_business(text: str) -> None:
 def test_a_higher_level_visited_for_a_petition() -> None:
     assert find_threats("再不解决我们就去省里找领导。")
     assert find_threats("不然我们就找省里的领导。")
+
+
+@pytest.mark.parametrize("text", [
+    "每天吃安眠药才能睡着，请帮我们解决噪音。",                   # a health fact, not a threat
+    "否则就违背了中央的政策。",                                   # the centre named, nobody goes there
+    "这是我们拿命换来的血汗钱。",
+    "他在会上说：你们在我的地盘我弄死你们。",                     # someone else's words, told
+])
+def test_starter_office_words_leave_stories_alone(text: str) -> None:
+    from xinfang.classifier.routing_table import STARTER, load_office
+
+    assert not apply_rules(text, load_office(STARTER).rule_words).urgent, text
+
+
+@pytest.mark.parametrize("text", ["再不解决我就吃安眠药。", "你们再不管，我就弄死他。"])
+def test_announced_self_harm_and_violence_stay_threats(text: str) -> None:
+    assert find_threats(text), text
