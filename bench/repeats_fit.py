@@ -39,8 +39,8 @@ from xinfang.matching.score import (
     MODEL_FEATURES,
     MODELS_FILE,
     Candidate,
-    anchor_tier,
     home_places,
+    link_tier,
     models,
     pair_features,
     same_matter_anchor,
@@ -128,7 +128,7 @@ class NameCounts:
                 for name in unit_names(feats).values()}
 
 
-TIERS = {"other": 1.0, "area": 2.0, "named": 3.0}  # the last column of a pair row (0: no anchor)
+TIERS = {"other": 1.0, "area": 2.0, "named": 3.0, "named_kind": 4.0}  # the last column of a pair row (0: no anchor)
 
 
 def pair_row(new: Features, old: Features, gap: float | None,
@@ -141,7 +141,7 @@ def pair_row(new: Features, old: Features, gap: float | None,
     values = pair_features(new.sig, new.entities, cand, gap, home_places(new.identity, old.identity), counts,
                            known_villages)
     anchor = same_matter_anchor(new.identity, new.entities, cand, values, known_villages)
-    anchored = 0.0 if anchor is None else TIERS[anchor_tier(anchor, known_villages)]
+    anchored = 0.0 if anchor is None else TIERS[link_tier(anchor, values, known_villages)]
     return [values[name] for name in FEATURES] + [anchored]
 
 
@@ -284,8 +284,9 @@ def pr(scores: np.ndarray, labels: list[int], cut: float) -> dict:
 def tier_cuts(rows: list[list[float]], thresholds: dict) -> np.ndarray:
     """Each other-person pair's cut, by its anchor's tier (the last column; unanchored pairs never link)."""
     general = thresholds["same_matter_min"]
-    by_tier = {0.0: 2.0, 1.0: general, 2.0: thresholds["same_matter_min_area"],
-               3.0: thresholds.get("same_matter_min_named", general)}
+    named = thresholds.get("same_matter_min_named", general)
+    by_tier = {0.0: 2.0, 1.0: general, 2.0: thresholds["same_matter_min_area"], 3.0: named,
+               4.0: thresholds.get("same_matter_min_named_kind", named)}
     return np.array([by_tier[r[-1]] for r in rows])
 
 
@@ -338,13 +339,23 @@ def main() -> None:
             print("other_person village-only cut", round(area_cut, 3), pr(np.where(area, generated, 0.0), g_y, area_cut))
             # A proper name both letters give (恒泰, 宏达化工, 潇楚佳苑): its own cut, chosen the same way on the
             # pairs so anchored, never above the general one.
-            named_g = np.array([r[-1] == TIERS["named"] for r in g_rows])
-            named_r = np.array([r[-1] == TIERS["named"] for r in rows])
+            named_g = np.array([r[-1] >= TIERS["named"] for r in g_rows])
+            named_r = np.array([r[-1] >= TIERS["named"] for r in rows])
             named_cut = min(cut, max(threshold_for(np.where(named_r, real, 0.0), labels, target),
                                      threshold_for(np.where(named_g, generated, 0.0), g_y, g_target)))
             params["thresholds"]["same_matter_min_named"] = round(named_cut, 3)
             print("other_person proper-name cut", round(named_cut, 3), "real", pr(np.where(named_r, real, 0.0), labels,
                   named_cut), "generated", pr(np.where(named_g, generated, 0.0), g_y, named_cut))
+            # A proper name and the same kind of complaint (both 欠薪, both 漏水): chosen the same way on those pairs,
+            # never above the proper-name cut.
+            kind_g = np.array([r[-1] == TIERS["named_kind"] for r in g_rows])
+            kind_r = np.array([r[-1] == TIERS["named_kind"] for r in rows])
+            kind_cut = min(named_cut, max(threshold_for(np.where(kind_r, real, 0.0), labels, target),
+                                          threshold_for(np.where(kind_g, generated, 0.0), g_y, g_target)))
+            params["thresholds"]["same_matter_min_named_kind"] = round(kind_cut, 3)
+            print("other_person proper-name and same-kind cut", round(kind_cut, 3), "real",
+                  pr(np.where(kind_r, real, 0.0), labels, kind_cut), "generated",
+                  pr(np.where(kind_g, generated, 0.0), g_y, kind_cut))
     cut = params["thresholds"]["repeat_min"]
     # Weaker identities: at least 0.2 / 0.3 above the cut, higher when the generated pairs of such identities
     # need it for precision ≥ WEAK_PRECISION.

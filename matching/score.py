@@ -21,7 +21,7 @@ import jieba
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from xinfang.matching import matter
+from xinfang.matching import kinds, matter
 from xinfang.matching.identity import Identity, compare
 from xinfang.matching.stage import implication
 from xinfang.matching.text import Entities, cites, cosine, jaccard, sentences
@@ -40,7 +40,8 @@ def models() -> dict:
 _NUMBERS = re.compile(r"[0-9０-９][0-9０-９\s\-]{6,}")
 FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "followup", "new_matter",
             "place_conflict", "gap", "followup_anchor", "keywords_low", "keywords_high", "terms_high", "followup_all",
-            "keywords_top", "target", "keywords_head", "rare_target", "building", "keywords_rare")
+            "keywords_top", "target", "keywords_head", "rare_target", "building", "keywords_rare", "same_kind",
+            "other_kind", "rare_kind")
 # every feature `pair_features` computes (`target`: measured, in no model)
 # One person: a follow-up cue (再次反映) is no matter evidence by itself (the same writer says it about another
 # matter too), only with the same named things (followup_anchor, followup_all); a place conflict is left to
@@ -52,7 +53,7 @@ SAME_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_ci
 # named thing they share is in the office's own letters, and whether the few words each letter is most
 # about agree (neighbours on one lift both say 电梯, 停运, 维保 in their own words).
 OTHER_FEATURES = ("terms", "jaccard", "anchors", "anchors_n", "amounts", "date_cited", "place_conflict",
-                  "rare_target", "building", "keywords_rare", "keywords_head")
+                  "rare_target", "building", "keywords_rare", "keywords_head", "same_kind", "other_kind")
 MODEL_FEATURES = {"same_person": SAME_FEATURES, "other_person": OTHER_FEATURES}
 
 
@@ -109,7 +110,10 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     target = matter.shared_target(ents.anchors + ents.units, other.anchors + other.units, home)
     top_low, top_high, _ = matter.keyword_overlap(ents.keywords, other.keywords, home, top=KEYWORD_HEAD)
     both = set(other.anchors)  # written alike in both (园星城垃圾站 only "contains" the other's 垃圾站)
-    rare, rare_n = rare_shared([a for a in shared if a in both], target, counts or {}, places)
+    names_here, names_there = ents.anchors + ents.units, other.anchors + other.units
+    rare_target = None if target and two_firms(target, names_here, names_there) else target
+    rare, rare_n = rare_shared([a for a in shared if a in both], rare_target, counts or {}, places)
+    same_kind, other_kind = kinds.agreement(ents.kinds, other.kinds)
     return {"terms": cosine(ents.terms, other.terms), "jaccard": jaccard(sig, cand.sig),
             "anchors": overlap, "anchors_n": min(3, len(named)) / 3, "amounts": float(bool(amounts)),
             "date_cited": float(cites(ents, other)),
@@ -134,14 +138,19 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
             "building": float(any(_BUILDING.fullmatch(a) for a in shared)),  # 3栋, 5号楼 in both (with a 小区)
             # the words the letters are most about agree, counted only when a rare name ties them already
             "keywords_rare": top_high if rare is not None else 0.0,
+            # what the letters complain of (漏水, 欠薪, 噪音…): one firm in a wage claim and a noise complaint is
+            # two matters; with a rare name both give, the same kind is one matter in other words
+            "same_kind": same_kind, "other_kind": other_kind,
+            "rare_kind": same_kind if rare is not None else 0.0,
             "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8], "shared_target": target,
-            "rare_name": rare, "rare_count": rare_n}
+            "rare_name": rare, "rare_count": rare_n,
+            "kinds": [k for k in ents.kinds if k in other.kinds]}
 
 
 KEYWORD_HEAD = 5
 RARE_COUNT = 3  # a name in at most this many of the office's earlier letters (the candidate among them) is rare
 _BUILDING = re.compile(r"[0-9]{1,3}(?:栋|号楼|幢|单元)")
-_NOT_FEATURES = ("shared", "shared_keywords", "shared_target", "rare_name", "rare_count")
+_NOT_FEATURES = ("shared", "shared_keywords", "shared_target", "rare_name", "rare_count", "kinds")
 
 
 def name_count(name: str, counts: dict[str, int]) -> int | None:
@@ -214,6 +223,26 @@ def _firm_name(tokens: list[str]) -> bool:
 
 
 FIRM_NAMES = True
+_GENERIC_TRADES = frozenset({"公司", "有限公司", "集团"})  # any firm's form, not its line of business
+
+
+def _trades_after(core: str, names: list[str]) -> set[str]:
+    """The line of business written right after `core` in these names (瑞丰|化肥|公司 -> 化肥)."""
+    found = set()
+    for name in names:
+        at = name.find(core)
+        rest = name[at + len(core):] if at >= 0 else ""
+        head = jieba.lcut(rest, HMM=False)[:1] if rest else []
+        if head and head[0] in _TRADES and head[0] not in _GENERIC_TRADES:
+            found.add(head[0])
+    return found
+
+
+def two_firms(core: str, a_names: list[str], b_names: list[str]) -> bool:
+    """One firm's name in two trades (瑞丰化肥公司 / 瑞丰机械有限公司) is two firms: a common first word is no
+    shared name when each letter gives its firm another line of business."""
+    here, there = _trades_after(core, a_names), _trades_after(core, b_names)
+    return bool(here and there and not here & there)
 FIRM_WORD_IDF = 9.0
 _TRADES = frozenset({"化工", "建材", "水泥", "砖厂", "矿业", "机械", "食品", "纺织", "物流", "置业", "地产", "房地产",
                      "建筑", "劳务", "养殖", "实业", "石料", "冶炼", "造纸", "纸业", "塑料", "木业", "混凝土",
@@ -263,6 +292,8 @@ def matter_score(sig: np.ndarray, ents: Entities, cand: Candidate, kind: str = "
     detail["shared_target"] = feats["shared_target"]
     if feats["rare_name"]:
         detail.update(rare_name=feats["rare_name"], rare_count=feats["rare_count"])
+    if feats["kinds"]:
+        detail["kinds"] = feats["kinds"]
     return score, detail
 
 
@@ -332,12 +363,22 @@ def anchor_tier(anchor: str, places: frozenset[str] = frozenset()) -> str:
     return "other"
 
 
+def link_tier(anchor: str, detail: dict, places: frozenset[str] = frozenset()) -> str:
+    """`anchor_tier`, with `named_kind` for a proper name both letters give when they also complain of the same
+    kind of thing (`kinds`: both about 欠薪, both about 漏水): the firm and what it did agree, however worded."""
+    tier = anchor_tier(anchor, places)
+    return "named_kind" if tier == "named" and detail.get("same_kind") else tier
+
+
 def _passes(score: float, tier: str, cut: dict) -> bool:
-    """The cut for an anchor's tier (`anchor_tier`); files without a named cut use the general one."""
+    """The cut for an anchor's tier (`link_tier`); files without a tier's cut use the next broader one."""
     if tier == "area":
         return score >= cut["same_matter_min_area"]
+    named = cut.get("same_matter_min_named", cut["same_matter_min"])
+    if tier == "named_kind":
+        return score >= cut.get("same_matter_min_named_kind", named)
     if tier == "named":
-        return score >= cut.get("same_matter_min_named", cut["same_matter_min"])
+        return score >= named
     return score >= cut["same_matter_min"]
 
 
@@ -371,6 +412,8 @@ def explain(reason: dict, words: int = 5) -> str:
     elif anchor:
         kind, _, name = anchor.partition("：")
         parts.append(f"{'同一村/社区' if kind == '同村' else '都点名'}：{name}")
+    if reason.get("same_kind") and reason.get("kinds"):
+        parts.append("同类诉求：" + "、".join(reason["kinds"]))
     target = reason.get("shared_target")
     if target and target not in anchor:
         parts.append(f"同一对象：{target}")
@@ -437,10 +480,11 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
             continue
         score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity),
                                      name_counts, known_villages)
-        if score < min(cut["same_matter_min"], cut.get("same_matter_min_named", 1.0)):
+        if score < min(cut["same_matter_min"], cut.get("same_matter_min_named", 1.0),
+                       cut.get("same_matter_min_named_kind", 1.0)):
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
-        if anchor and _passes(score, anchor_tier(anchor, known_villages), cut):
+        if anchor and _passes(score, link_tier(anchor, detail, known_villages), cut):
             detail["anchor"] = anchor
             same.append((score, cand, detail))
     if repeats:  # the case is the earliest letter of the best-matching history: its stage governs

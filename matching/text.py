@@ -21,6 +21,7 @@ import numpy as np
 from datasketch import MinHash
 
 from xinfang.matching import matter
+from xinfang.matching.kinds import kinds
 
 NUM_PERM = 120
 BANDS = 40
@@ -159,19 +160,21 @@ class Entities:
     new_matter: bool = False
     days: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # complaint kinds (`kinds.kinds`); empty on rows stored before
 
     def to_json(self) -> dict:
         return {"places": self.places, "units": self.units, "amounts": self.amounts, "years": self.years,
                 "demand": self.demand, "terms": self.terms, "dates": self.dates, "anchors": self.anchors,
                 "followup": self.followup, "new_matter": self.new_matter, "days": self.days,
-                "keywords": self.keywords}
+                "keywords": self.keywords, "kinds": self.kinds}
 
     @classmethod
     def from_json(cls, data: dict) -> Entities:
         return cls(list(data.get("places", [])), list(data.get("units", [])), list(data.get("amounts", [])),
                    list(data.get("years", [])), str(data.get("demand", "")), dict(data.get("terms", {})),
                    list(data.get("dates", [])), list(data.get("anchors", [])), bool(data.get("followup")),
-                   bool(data.get("new_matter")), list(data.get("days", [])), list(data.get("keywords", [])))
+                   bool(data.get("new_matter")), list(data.get("days", [])), list(data.get("keywords", [])),
+                   list(data.get("kinds", [])))
 
 
 def _unique(items: list[str], limit: int = 12) -> list[str]:
@@ -193,7 +196,7 @@ def entities(text: str, known_places: list[str], remove: list[str] | None = None
     demand = demand_text(body)
     return Entities(_unique(places), _unique(units), _unique(amounts), _unique(years), demand, terms(cleaned),
                     full_dates(text), matter.anchors(body), matter.followup(text), matter.new_matter(text),
-                    matter.month_days(text), matter.keywords(body))
+                    matter.month_days(text), matter.keywords(body), kinds(body))
 
 
 def demand_text(body: str, limit: int = 200) -> str:

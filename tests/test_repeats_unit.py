@@ -8,7 +8,19 @@ from pathlib import Path
 from xinfang.core.idcard import make
 from xinfang.matching.features import compute, gazetteer
 from xinfang.matching.identity import compare, letter_identity, name_variants, normalize_id, normalize_phone
-from xinfang.matching.score import Candidate, _proper, anchor_tier, decide, pair_features, same_matter_anchor
+from xinfang.matching.kinds import agreement, kinds
+from xinfang.matching.score import (
+    Candidate,
+    _passes,
+    _proper,
+    anchor_tier,
+    decide,
+    explain,
+    link_tier,
+    pair_features,
+    same_matter_anchor,
+    two_firms,
+)
 from xinfang.matching.stage import implication
 from xinfang.matching.text import jaccard
 
@@ -267,3 +279,31 @@ def test_people_at_large_are_not_a_party_reported_on():
     a = letter_identity(fields(accused=["黄集乡计生办", "问题的群众"], anonymous=True))
     b = letter_identity(fields(accused=["临川东升城市更新有限责任公司", "问题的乡亲们"], anonymous=True))
     assert a.accused == ["黄集乡计生办"] and compare(b, a) is None
+
+
+def test_one_firm_and_the_same_kind_of_complaint_is_the_proper_name_and_kind_tier() -> None:
+    """Neighbours complain of one firm in their own words; what they complain of (欠薪, 污染, 漏水) must agree
+    before the lower cut of `named_kind` applies: the same firm in a wage claim and a dust complaint is two matters."""
+    wages = kinds("包工头跑了，我们的工资一直没发，血汗钱讨不回来")
+    dust = kinds("厂里天天排放黑烟，粉尘落满院子，臭味熏人")
+    assert wages[0] == "欠薪" and dust[0] == "污染"
+    assert agreement(wages, kinds("老板拖欠农民工工钱八个月")) == (1.0, 0.0)
+    assert agreement(wages, dust) == (0.0, 1.0)
+    assert agreement(wages, []) == (0.0, 0.0)  # a letter naming no kind says nothing either way
+    assert link_tier("同一对象：恒泰", {"same_kind": 1.0}) == "named_kind"
+    assert link_tier("同一对象：恒泰", {"same_kind": 0.0}) == "named"
+    assert link_tier("同村：小王庄", {"same_kind": 1.0}) == "area"
+    cut = {"same_matter_min": 0.8, "same_matter_min_area": 0.9, "same_matter_min_named": 0.7,
+           "same_matter_min_named_kind": 0.5}
+    assert _passes(0.6, "named_kind", cut) and not _passes(0.6, "named", cut)
+    assert _passes(0.75, "named", {k: v for k, v in cut.items() if k != "same_matter_min_named_kind"})
+    assert "同类诉求：欠薪" in explain({"anchor": "同一对象：恒泰", "rare_count": 1, "same_kind": 1.0, "kinds": ["欠薪"]})
+
+
+def test_one_first_word_in_two_trades_is_two_firms() -> None:
+    """瑞丰化肥公司 and 瑞丰机械有限公司 share 瑞丰 but are two firms; 恒泰新型建材 / 恒泰建材厂 and 鑫泰化工 / 鑫泰公司
+    are one firm written two ways (no trade, or the same one, after the shared name)."""
+    assert two_firms("瑞丰", ["原县瑞丰化肥公司"], ["瑞丰机械有限公司"])
+    assert not two_firms("恒泰", ["恒泰新型建材有限公司"], ["恒泰建材厂"])
+    assert not two_firms("鑫泰", ["滨河鑫泰化工"], ["鑫泰公司"])
+    assert not two_firms("宏达", ["宏达化工有限公司"], ["宏达化工厂"])
