@@ -25,7 +25,7 @@ from xinfang.intake.pages import Page, PageLimits, iter_pages
 from xinfang.intake.preprocess import is_blank, preprocess
 from xinfang.intake.split import split_batch
 from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute, gazetteer
-from xinfang.matching.score import Decision
+from xinfang.matching.score import Decision, preload
 from xinfang.matching.service import features_of, find_repeats, index_letter
 from xinfang.models import Letter, RepeatLink, Status, Suggestion, record
 
@@ -289,5 +289,7 @@ def detect_repeats(session: Session, letter: Letter, settings: Settings | None =
 
 
 def sample_features(text: str, fields: dict) -> Features:
-    """Matching's features of a text without a letter (the warm-up loads the matcher's tables with it)."""
+    """Matching's features of a text without a letter (the warm-up loads the matcher's tables with it, and
+    those pair scoring reads)."""
+    preload()
     return compute(text, fields)

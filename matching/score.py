@@ -210,6 +210,13 @@ def _pos_tags() -> dict[str, str]:
     return dict(jieba.posseg.dt.word_tag_tab)
 
 
+def preload() -> None:
+    """Load the tables pair scoring reads lazily, in the worker's parent before rq forks: left to the first
+    borderline pair, every work horse paid the load of jieba's part-of-speech dictionary (about a second) and
+    kept its own copy instead of sharing the parent's."""
+    _pos_tags()
+
+
 BROKEN_WORDS = True
 BROKEN_IDF = 8.5  # the rarer of the two characters below this: a borderline "name" that may be pieces of words
 
