@@ -66,6 +66,9 @@ class Knowledge:
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
     _compound: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # "A+B" -> its parts
+    _by_bigram: dict[str, list[str]] = field(default_factory=dict, repr=False)  # first two characters -> phrases
+    _single: list[str] = field(default_factory=list, repr=False)  # one-character phrases
+    _order: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[str, str]]] = {}
@@ -78,6 +81,15 @@ class Knowledge:
         self._compound = {phrase: tuple(p for p in phrase.split("+") if p) for phrase in index if "+" in phrase}
         self._share = {(phrase, head): 1.0 / sum(1 for h, _ in targets if h == head)
                        for phrase, targets in index.items() for head, _ in targets}
+        self._order = {phrase: k for k, phrase in enumerate(index)}
+        self._by_bigram, self._single = {}, []
+        for phrase in index:
+            if phrase in self._compound:
+                continue
+            if len(phrase) == 1:
+                self._single.append(phrase)
+            else:
+                self._by_bigram.setdefault(phrase[:2], []).append(phrase)
 
     @classmethod
     def from_office(cls, office: Office) -> Knowledge:
@@ -112,11 +124,9 @@ class Knowledge:
         """head -> label -> the cue phrases present in `text` (with `rules`: the rules' words as cues too)."""
         flat = _SPACE.sub("", text or "")
         out: dict[str, dict[str, list[str]]] = {}
-        for phrase, targets in self._index.items():
-            parts = self._compound.get(phrase)
-            if (phrase in flat) if parts is None else all(part in flat for part in parts):
-                for head, label in targets:
-                    out.setdefault(head, {}).setdefault(label, []).append(phrase)
+        for phrase in self._present(flat):
+            for head, label in self._index[phrase]:
+                out.setdefault(head, {}).setdefault(label, []).append(phrase)
         if rules is not None:
             for kind, heads in self.rule_labels.items():
                 words = rules.matched.get(kind, []) if getattr(rules, kind, False) else []
@@ -131,6 +141,17 @@ class Knowledge:
                           if lab in hits and any(_outranks(hits.get(o, ()), n) for o, n in over.items())]:
                 del hits[label]
         return out
+
+    def _present(self, flat: str) -> list[str]:
+        """The cue phrases in `flat`, in the office file's order. Prediction runs this on every letter, so
+        only the phrases that open with a pair of characters the letter has are searched for (a two-character
+        phrase is then present outright), not the whole list."""
+        by_bigram = self._by_bigram
+        found = [phrase for gram in {flat[i:i + 2] for i in range(len(flat) - 1)}
+                 for phrase in by_bigram.get(gram, ()) if len(phrase) == 2 or phrase in flat]
+        found += [phrase for phrase in self._single if phrase in flat]
+        found += [phrase for phrase, parts in self._compound.items() if all(part in flat for part in parts)]
+        return sorted(found, key=self._order.__getitem__)
 
     def scores(self, head: str, found: Sequence[dict], classes: Sequence[str]) -> np.ndarray:
         """log(1 + distinct phrases, each 1/k when k labels share it) per letter and class of `classes`."""

@@ -164,3 +164,14 @@ def test_a_model_trained_on_department_labels_only_still_suggests():
     router = fit_router(records)
     result = router.suggest(records[0]["text"])
     assert "category" not in result and result["department"]["label"] in {r["department"] for r in records}
+
+
+def test_cue_search_finds_every_phrase_a_full_scan_finds_in_file_order() -> None:
+    """The bigram-indexed search must find exactly what testing every phrase would: single characters,
+    overlapping and nested phrases, a phrase at the very end, and A+B pairs."""
+    phrases = ["欠", "拖欠工资", "工资", "欠薪", "拖欠", "资", "承包+地界", "地界纠纷", "小区", "区门口"]
+    knowledge = Knowledge(cues={"category": {"劳动": phrases}})
+    text = "老板拖欠工资，小区门口的地界纠纷，承包的地也欠资"
+    brute = [p for p in phrases if all(part in text for part in p.split("+"))]
+    assert knowledge.found(text)["category"]["劳动"] == brute
+    assert knowledge.found("无关的话") == {}
