@@ -40,16 +40,21 @@ def reliability_table(confidence: Sequence[float], correct: Sequence[bool],
     return rows
 
 
-def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
-    conf = np.asarray(confidence, dtype=float)
-    ok = np.asarray(correct, dtype=float)
+def _binned_gaps(conf: np.ndarray, right: np.ndarray, bins: int) -> np.ndarray:
+    """ECE of each row of `right` (outcomes of the suggestions whose confidences are `conf`), in equal bins."""
     index = np.minimum((conf * bins).astype(int), bins - 1)
-    total = 0.0
+    total = np.zeros(len(right))
     for b in range(bins):
         inside = index == b
         if inside.any():
-            total += inside.sum() * abs(conf[inside].mean() - ok[inside].mean())
-    return round(float(total / max(len(conf), 1)), 4)
+            total += inside.sum() * np.abs(conf[inside].mean() - right[:, inside].mean(axis=1))
+    return total / max(len(conf), 1)
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    conf = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=float).reshape(1, -1)
+    return round(float(_binned_gaps(conf, ok, bins)[0]), 4)
 
 
 def ece_noise_floor(confidence: Sequence[float], bins: int = 10, draws: int = 1000, seed: int = 0) -> float:
@@ -63,14 +68,8 @@ def ece_noise_floor(confidence: Sequence[float], bins: int = 10, draws: int = 10
     conf = np.asarray(confidence, dtype=float)
     if not len(conf):
         return 0.0
-    index = np.minimum((conf * bins).astype(int), bins - 1)
     right = np.random.default_rng(seed).random((draws, len(conf))) < conf
-    total = np.zeros(draws)
-    for b in range(bins):
-        inside = index == b
-        if inside.any():
-            total += inside.sum() * np.abs(conf[inside].mean() - right[:, inside].mean(axis=1))
-    return round(float(total.mean() / len(conf)), 4)
+    return round(float(_binned_gaps(conf, right, bins).mean()), 4)
 
 
 def abstain_curve(confidence: Sequence[float], correct: Sequence[bool],

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from xinfang.classifier.threats import find_threats
+from xinfang.classifier.wordlists import with_words
 
 LEGAL = re.compile(
     r"起诉|上诉|诉讼|判决|裁定书|法院|开庭|强制执行|申请执行|执行局|执行款|报警|报案|立案侦查|派出所|民警|刑警|"
@@ -78,8 +79,7 @@ def _patterns(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pa
     out = {}
     for kind, base in (("legal", LEGAL), ("misconduct", MISCONDUCT), ("official", OFFICIAL),
                        ("personnel", PERSONNEL)):
-        added = "|".join(re.escape(w.strip()) for w in words.get(kind, ()) if w.strip())  # a blank entry matched all
-        out[kind] = re.compile(f"{base.pattern}|{added}") if added else base
+        out[kind] = re.compile(with_words(base, words.get(kind, ())))
     return out
 
 

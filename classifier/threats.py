@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from xinfang.classifier.wordlists import with_words
+
 # A threat whatever the framing. Self-harm, harm to others, going to Beijing or the province, collective action.
 THREAT = re.compile(
     r"跳楼|跳河|跳江|跳湖|跳桥|跳崖|跳水库|卧轨|自焚|自杀|自尽|自缢|喝农药|喝敌敌畏|喝百草枯|喝老鼠药|吃老鼠药|服毒|割腕|上吊|"
@@ -67,32 +69,23 @@ _NEWS_AFTER = re.compile(r"身亡|死亡|去世|离世|事件|未遂|案件|的�
 _HYPOTHETICAL = re.compile(r"再不|如不|若不|如果|要是|假如|倘若|如再|若再|如没有|否则|不然|实在不行|不行的话")
 # Inside an announcement: a negation or a past marker (我们绝不会去…, 我们就曾经去…) makes it no announcement.
 # (我们决不罢休，就去省里 is defiance, not a negation.)
-_WITHIN = re.compile(r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)|"
-                     r"曾经|曾|已经|多次")
+# A refusal (不会, 绝不, 不想…), but not defiance (决不罢休) nor 不要逼我, which is the threat itself.
+_REFUSAL = r"(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|不愿|不要(?!再?逼)"
+_WITHIN = re.compile(_REFUSAL + r"|曾经|曾|已经|多次")
 # Idioms and descriptions that contain a threat word but threaten nothing (只许州官放火, 炸药味, 爆炸事件).
 # 炸 alone is a threat only as an act on something (炸死, 炸掉, 炸毁, 把…炸了): a pipe or a heater 炸了 by itself.
 _BLOWN_UP = re.compile(r"炸(?:死|掉|毁)")
 _BLOWN_UP_BY = re.compile(r"把[^，。！？!?]{1,8}$")
 _NOT_A_THREAT = re.compile(r"州官放火|官府放火|炸药|爆炸|炸弹|炸鸡|油炸|炸串|炸酱")
-# "我绝不会去北京上访" is no threat: a negation just before the word cancels it.
-# 不要逼我 / 别再逼我 is the threat itself, not its negation.
-_NEGATED = re.compile(r"(?:(?:不会|决不|绝不)(?!罢休|善罢甘休|放弃|退缩|妥协|让步)|不至于|不想|没想|不愿|不要(?!再?逼))"
-                      r"[^，。]{0,4}$")
+# "我绝不会去北京上访" is no threat: a refusal just before the word cancels it.
+_NEGATED = re.compile(rf"(?:{_REFUSAL}|没想)[^，。]{{0,4}}$")
 
 
 @lru_cache(maxsize=8)
 def patterns(threat: tuple[str, ...] = (), escalation: tuple[str, ...] = ()) -> tuple[re.Pattern[str], ...]:
-    """The built-in patterns extended by an office's own words (cached: an office's words change rarely).
-
-    Words are stripped: a blank entry left in the office file would otherwise match every space in every
-    letter and mark them all urgent.
-    """
-    def extend(base: re.Pattern[str], words: tuple[str, ...]) -> str:
-        added = "|".join(re.escape(w.strip()) for w in words if w.strip())
-        return f"{base.pattern}|{added}" if added else base.pattern
-
-    acts = f"(?:{extend(ESCALATION, escalation)})"
-    return (re.compile(extend(THREAT, threat)), re.compile(THREAT_IF.pattern + acts),
+    """The built-in patterns extended by an office's own words (cached: an office's words change rarely)."""
+    acts = f"(?:{with_words(ESCALATION, escalation)})"
+    return (re.compile(with_words(THREAT, threat)), re.compile(THREAT_IF.pattern + acts),
             re.compile(THREAT_NEXT.pattern + acts))
 
 
