@@ -2,7 +2,7 @@
 
 Written from 信访 practice: what a letter desk marks 扬言 and puts at the top of the queue. Three kinds of
 evidence. Words that are a threat however they are framed (一死了之, 同归于尽, 鱼死网破, 进京上访). Acts that are
-a threat only when the writer announces them as their own next step or as the price of inaction: 我们就去省里,
+a threat only when the writer announces them as their own next step or as the price of inaction: 我们就去省里, 我就爬到塔吊上去,
 否则全体业主静坐, 大不了喝农药, 我们将向媒体曝光; told as what happened (去年业主们拉横幅) or as someone else's
 distress they are part of the story, not a threat by the writer. Negation (我绝不会去北京) and idioms that hold a
 threat word (只许州官放火, 炸药味) cancel a hit. The office extends both lists (`rule_words`: threat, escalation).
@@ -34,7 +34,8 @@ ESCALATION = re.compile(
     r"(?:集体|群体|联名|越级|进京|赴京|赴省|一直|长期)上访|上访到底|进京|赴京|"
     r"(?:去|到(?!时)|上|赴|往|至|找|告|向)(?![了过])[^，。！？!?]{0,4}?(?:北京|天安门|中南海|中央|国家信访局|省里|省城|省委|省政府|省信访局|省信访办|省纪委|中纪委)"
     r"(?!的?(?:看|治病|就医|治疗|住院|医院|检查|读|上学|上大学|大学|学校|打工|务工|工作|上班|公司|出差|旅游|旅行|玩|开会|学习|"
-    r"参加|培训|探亲|亲戚|朋友|定居|办|网站|找工作|找活|人))|越级|群访|静坐|拉横幅|打横幅|拉条幅|举牌|堵路|堵门|堵桥|堵大门|堵(?:高速|马路|公路|国道|路口|铁路)|集体(?:去|到|前往)[^，。！？!?]{0,10}?(?:上访|讨说法|讨个说法|讨薪|讨要|静坐|请愿)|跳下去|围堵|下跪|跪访|游行|示威|绝食|跳楼|跳河|跳江|喝农药|"
+    r"参加|培训|探亲|亲戚|朋友|定居|办|网站|找工作|找活|人))|越级|群访|静坐|拉横幅|打横幅|拉条幅|举牌|堵路|堵门|堵桥|堵大门|堵(?:高速|马路|公路|国道|路口|铁路)|集体(?:去|到|前往)[^，。！？!?]{0,10}?(?:上访|讨说法|讨个说法|讨薪|讨要|静坐|请愿)|跳下去|跳下来|围堵|下跪|跪访|游行|示威|绝食|跳楼|跳河|跳江|喝农药|"
+    r"爬(?:上|到)?[^，。！？!?]{0,12}?(?:塔吊|吊车|楼顶|房顶|烟囱|铁塔|电线杆|高压塔|广告牌)|(?:一起|一块|一同)死|"
     r"喝药|吃安眠药|服毒|弄死|自焚|自杀|上吊|卧轨|寻死|轻生|同归于尽|走极端|极端|过激|死给|死在|拼命|拼了|豁出|报复|闹大|"
     r"(?:找|请|向|通过|上报|联系|求助|叫|让)[^，。！？]{0,6}?(?:媒体|记者|电视台|报社|央视|焦点访谈)|(?:公开|媒体|网上|上网|网络|社会)曝光")
 # The price of inaction: 再不解决…/否则…/大不了…/逼急了… followed by an act.

@@ -124,6 +124,9 @@ def test_a_step_taken_is_told(text: str) -> None:
     "如果这个月还拿不到工钱，我就从工地塔吊上跳下去。",
     "实在不行我们就上网曝光。",
     "大不了我们去省信访局门口跪访。",
+    "再不给钱，我就爬到工地对面那个塔吊上去。",                   # 爬塔吊讨薪: the best-known wage-claim threat
+    "我们几个明天就爬上楼顶，大不了一起死。",
+    "年前钱再不给，大不了从上面跳下来。",
 ])
 def test_more_announced_acts(text: str) -> None:
     assert find_threats(text), text
@@ -134,6 +137,9 @@ def test_more_announced_acts(text: str) -> None:
     "我打算下个月去省城医院复查。",
     "孩子从楼上跳下去摔伤了腿，学校不管。",
     "我们小区门口每天堵车，希望增设红绿灯。",
+    "工人爬上塔吊检修时摔伤了。",                                 # climbing as work or play, or as the story
+    "去年有工人爬到塔吊上讨薪。",
+    "孩子爬上房顶玩耍摔下来。",
 ])
 def test_everyday_acts_are_not_threats(text: str) -> None:
     assert not find_threats(text), text
