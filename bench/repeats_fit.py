@@ -290,6 +290,20 @@ def tier_cuts(rows: list[list[float]], thresholds: dict) -> np.ndarray:
     return np.array([by_tier[r[-1]] for r in rows])
 
 
+def _tier_cut(label: str, tier: float, rows: list[list[float]], real: np.ndarray, labels: list[int],
+              g_rows: list[list[float]], generated: np.ndarray, g_y: list[int], ceiling: float) -> float:
+    """The other-person cut for pairs whose anchor's tier is at least `tier` (`TIERS`): the lowest that keeps
+    the target precision on such real and generated pairs, never above `ceiling` (the broader tier's cut)."""
+    mask_r = np.array([r[-1] >= tier for r in rows])
+    mask_g = np.array([r[-1] >= tier for r in g_rows])
+    on_real, on_generated = np.where(mask_r, real, 0.0), np.where(mask_g, generated, 0.0)
+    cut = min(ceiling, max(threshold_for(on_real, labels, TARGET_PRECISION["other_person"]),
+                           threshold_for(on_generated, g_y, GENERATED_SAME_MATTER_PRECISION)))
+    print(f"other_person {label} cut", round(cut, 3), "real", pr(on_real, labels, cut), "generated",
+          pr(on_generated, g_y, cut))
+    return round(cut, 3)
+
+
 def held_out(params: dict | None = None) -> dict:
     """Precision/recall of the pair decisions on the `test` splits of both labelled files."""
     params = params or models()
@@ -338,24 +352,12 @@ def main() -> None:
             params["thresholds"]["same_matter_min_area"] = round(area_cut, 3)
             print("other_person village-only cut", round(area_cut, 3), pr(np.where(area, generated, 0.0), g_y, area_cut))
             # A proper name both letters give (恒泰, 宏达化工, 潇楚佳苑): its own cut, chosen the same way on the
-            # pairs so anchored, never above the general one.
-            named_g = np.array([r[-1] >= TIERS["named"] for r in g_rows])
-            named_r = np.array([r[-1] >= TIERS["named"] for r in rows])
-            named_cut = min(cut, max(threshold_for(np.where(named_r, real, 0.0), labels, target),
-                                     threshold_for(np.where(named_g, generated, 0.0), g_y, g_target)))
-            params["thresholds"]["same_matter_min_named"] = round(named_cut, 3)
-            print("other_person proper-name cut", round(named_cut, 3), "real", pr(np.where(named_r, real, 0.0), labels,
-                  named_cut), "generated", pr(np.where(named_g, generated, 0.0), g_y, named_cut))
-            # A proper name and the same kind of complaint (both 欠薪, both 漏水): chosen the same way on those pairs,
-            # never above the proper-name cut.
-            kind_g = np.array([r[-1] == TIERS["named_kind"] for r in g_rows])
-            kind_r = np.array([r[-1] == TIERS["named_kind"] for r in rows])
-            kind_cut = min(named_cut, max(threshold_for(np.where(kind_r, real, 0.0), labels, target),
-                                          threshold_for(np.where(kind_g, generated, 0.0), g_y, g_target)))
-            params["thresholds"]["same_matter_min_named_kind"] = round(kind_cut, 3)
-            print("other_person proper-name and same-kind cut", round(kind_cut, 3), "real",
-                  pr(np.where(kind_r, real, 0.0), labels, kind_cut), "generated",
-                  pr(np.where(kind_g, generated, 0.0), g_y, kind_cut))
+            # pairs so anchored, never above the general one; a proper name and the same kind of complaint (both
+            # 欠薪, both 漏水) likewise, never above the proper-name cut.
+            named_cut = _tier_cut("proper-name", TIERS["named"], rows, real, labels, g_rows, generated, g_y, cut)
+            params["thresholds"]["same_matter_min_named"] = named_cut
+            params["thresholds"]["same_matter_min_named_kind"] = _tier_cut(
+                "proper-name and same-kind", TIERS["named_kind"], rows, real, labels, g_rows, generated, g_y, named_cut)
     cut = params["thresholds"]["repeat_min"]
     # Weaker identities: at least 0.2 / 0.3 above the cut, higher when the generated pairs of such identities
     # need it for precision ≥ WEAK_PRECISION.
