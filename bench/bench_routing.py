@@ -138,6 +138,14 @@ def _cell(report: dict, head: str, key: str = "accuracy") -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+HEADS = ("category", "purpose", "department")
+
+
+def _heads(report: dict, key: str, sep: str) -> str:
+    """One measure of the three heads, joined (`sep`: " / " inside a cell, " | " across cells)."""
+    return sep.join(_cell(report, h, key) for h in HEADS)
+
+
 def markdown(results: dict) -> str:
     """The tables of bench/RESULTS.md from a results dict."""
     shipped = results["variants"]["shipped: knowledge + real calibration"]
@@ -147,14 +155,11 @@ def markdown(results: dict) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, report in shipped.items():
         urgent = report.get("urgent") or {}
-        ece = " / ".join(_cell(report, h, "ece") for h in ("category", "purpose", "department"))
-        floor = " / ".join(_cell(report, h, "ece_floor") for h in ("category", "purpose", "department"))
-        gap = " / ".join(_cell(report, h, "confidence_gap") for h in ("category", "purpose", "department"))
         flagged = f"{report.get('routing_errors_flagged', 0)}/{report.get('routing_errors', 0)}"
         lines.append(f"| {name} | {report['category' if 'category' in report else next(iter(report))].get('n', '')} | "
-                     + " | ".join(_cell(report, h) for h in ("category", "purpose", "department")) + " | "
-                     + " | ".join(_cell(report, h, "accuracy_top80") for h in ("category", "purpose", "department"))
-                     + f" | {ece} | {floor} | {gap} | {report.get('needs_routing_share', 0):.2f} | {flagged} | "
+                     f"{_heads(report, 'accuracy', ' | ')} | {_heads(report, 'accuracy_top80', ' | ')} | "
+                     f"{_heads(report, 'ece', ' / ')} | {_heads(report, 'ece_floor', ' / ')} | "
+                     f"{_heads(report, 'confidence_gap', ' / ')} | {report.get('needs_routing_share', 0):.2f} | {flagged} | "
                      + (f"{urgent.get('recall')} / {urgent.get('precision')}" if urgent else "—") + " |")
     lines += ["", "| variant | blind cat | blind purpose | blind dept | Teddy dev cat | replies dept | rmw purpose "
               "| blind dept ECE |", "|---|---|---|---|---|---|---|---|"]
