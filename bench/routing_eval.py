@@ -28,18 +28,26 @@ def top_share_accuracy(confidence: list[float], correct: list[bool], share: floa
     return round(float(np.asarray(correct)[order].mean()), 4)
 
 
-def score_head(truth: list[str], predicted: list[str], confidence: list[float]) -> dict:
+def score_head(truth: list[str], predicted: list[str], confidence: list[float], label_accuracy: float = 1.0) -> dict:
+    """`label_accuracy` < 1: the labels are right that often (a hand check); a suggestion right with probability
+    p then matches its label with probability about label_accuracy x p, which is what `ece_vs_label` and
+    `gap_vs_label` compare with the matches counted."""
     correct = [t == p for t, p in zip(truth, predicted, strict=True)]
     report = classification_report(truth, predicted)
     wrong = [c for c, ok in zip(confidence, correct, strict=True) if not ok]
-    return {"n": len(truth), "accuracy": report["accuracy"], "macro_f1": report["macro_f1"],
-            "accuracy_top80": top_share_accuracy(confidence, correct),
-            "ece": expected_calibration_error(confidence, correct),
-            "ece_floor": ece_noise_floor(confidence),
-            "confidence_gap": round(float(np.mean(confidence) - np.mean(correct)), 4) if confidence else None,
-            "mean_p_wrong": round(float(np.mean(wrong)), 4) if wrong else None,
-            "reliability": reliability_table(confidence, correct),
-            "coverage_curve": abstain_curve(confidence, correct)}
+    out = {"n": len(truth), "accuracy": report["accuracy"], "macro_f1": report["macro_f1"],
+           "accuracy_top80": top_share_accuracy(confidence, correct),
+           "ece": expected_calibration_error(confidence, correct),
+           "ece_floor": ece_noise_floor(confidence),
+           "confidence_gap": round(float(np.mean(confidence) - np.mean(correct)), 4) if confidence else None,
+           "mean_p_wrong": round(float(np.mean(wrong)), 4) if wrong else None,
+           "reliability": reliability_table(confidence, correct),
+           "coverage_curve": abstain_curve(confidence, correct)}
+    if label_accuracy < 1.0 and confidence:
+        expected = [c * label_accuracy for c in confidence]
+        out.update(label_accuracy=label_accuracy, ece_vs_label=expected_calibration_error(expected, correct),
+                   gap_vs_label=round(float(np.mean(expected) - np.mean(correct)), 4))
+    return out
 
 
 def suggest(router: Router, records: list[dict], segmented: bool = False) -> list[dict]:
@@ -48,9 +56,11 @@ def suggest(router: Router, records: list[dict], segmented: bool = False) -> lis
 
 
 def score(router: Router, records: list[dict], suggestions: list[dict] | None = None,
-          segmented: bool = False, restrict: dict[str, set[str]] | None = None) -> dict:
+          segmented: bool = False, restrict: dict[str, set[str]] | None = None,
+          label_accuracy: dict[str, float] | None = None) -> dict:
     """Every head the records are labelled with; `restrict`: head -> the labels the set can have (Teddy's 7
-    categories), the suggestion then being the most probable of those."""
+    categories), the suggestion then being the most probable of those; `label_accuracy`: head -> how often
+    the set's labels are right, where a hand check measured it (`score_head`)."""
     suggestions = suggestions if suggestions is not None else suggest(router, records, segmented)
     out: dict = {"n": len(records)}
     errors = caught = 0
@@ -68,7 +78,7 @@ def score(router: Router, records: list[dict], suggestions: list[dict] | None = 
                 p, label = max(options) if options else (p, label)
             predicted.append(label)
             confidence.append(p)
-        out[head] = score_head(truth, predicted, confidence)
+        out[head] = score_head(truth, predicted, confidence, (label_accuracy or {}).get(head, 1.0))
     flagged = [s["flags"]["needs_routing"] for s in suggestions]
     for r, s in zip(records, suggestions, strict=True):
         wrong = any(r.get(h) and h in s and r[h] != s[h]["label"] for h in ("category", "department"))
@@ -93,7 +103,7 @@ def brief(report: dict) -> dict:
         if head in report:
             h = report[head]
             out[head] = {k: h[k] for k in ("n", "accuracy", "macro_f1", "accuracy_top80", "ece", "ece_floor", "confidence_gap",
-                                           "mean_p_wrong")}
+                                           "mean_p_wrong", "label_accuracy", "ece_vs_label", "gap_vs_label") if k in h}
     for key in ("needs_routing_share", "routing_errors", "routing_errors_flagged", "urgent"):
         if key in report:
             out[key] = report[key]
