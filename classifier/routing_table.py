@@ -42,6 +42,9 @@ class Office:
     abstain_threshold: float | None = None
     forms: list[str] = field(default_factory=list)
     knowledge: dict = field(default_factory=dict)  # the KNOWLEDGE_SECTIONS as written in the file
+    # kind -> the words writers use for it, for repeat matching (matching/kinds.py); None: the file has no
+    # such section, and matching uses the starter's
+    complaint_kinds: dict[str, list[str]] | None = None
 
     @property
     def rule_words(self) -> dict[str, list[str]]:
@@ -204,7 +207,9 @@ def load_office(path: Path | None = None) -> Office:
                   departments=departments, rules=raw.get("rules", {}),
                   abstain_threshold=float(threshold) if threshold is not None else None,
                   forms=list(raw.get("forms", [])),
-                  knowledge={k: raw[k] for k in KNOWLEDGE_SECTIONS if k in raw})
+                  knowledge={k: raw[k] for k in KNOWLEDGE_SECTIONS if k in raw},
+                  complaint_kinds=({k: list(v) for k, v in raw["complaint_kinds"].items()}
+                                   if "complaint_kinds" in raw else None))
 
 
 # ---- the office's edits: one validation, an atomic write, reloading when the file changes ----------------
@@ -217,6 +222,30 @@ _KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
 # Checks of further sections, by name: a section added to office.json gets its own check here, and the
 # administration page edits it with no more work (every section is edited as the JSON it is).
 SECTION_CHECKS: dict[str, Callable[[Any, dict], list[str]]] = {}
+
+
+def complaint_kinds_problems(value: object, data: dict) -> list[str]:
+    """Problems of `complaint_kinds` (kind -> the words writers use for it; matching/kinds.py), each naming
+    the kind: a kind without words could never be found, and a blank word is found in every letter."""
+    if not isinstance(value, dict):
+        return ["complaint_kinds 应是 {\"类别\": [\"词语\", …]} 的对象"]
+    problems: list[str] = []
+    for kind, words in value.items():
+        if not kind.strip() or kind != kind.strip():
+            problems.append(f"complaint_kinds 中的类别名「{kind}」为空或前后有空格")
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            problems.append(f"complaint_kinds「{kind}」应是词语列表（字符串数组）")
+        elif not words:
+            problems.append(f"complaint_kinds「{kind}」没有词语（至少写一个信中会用的词）")
+        elif any(not w.strip() for w in words):
+            problems.append(f"complaint_kinds「{kind}」中有空词语（空词语会在每封信中都被找到）")
+        elif any(w != w.strip() for w in words):
+            problems.append(f"complaint_kinds「{kind}」中的"
+                            + "、".join(f"“{w}”" for w in words if w != w.strip()) + " 前后有空格")
+    return problems
+
+
+SECTION_CHECKS["complaint_kinds"] = complaint_kinds_problems
 
 
 def _labels(value: object, what: str, max_len: int, problems: list[str]) -> list[str]:

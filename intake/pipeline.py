@@ -23,6 +23,7 @@ from xinfang.intake.stages import (
     extract,
     find_letter_repeats,
     office_gazetteer,
+    office_lexicon,
     read_pages,
     split_pages,
     write_repeats,
@@ -117,7 +118,7 @@ def _run_stages(session: Session, settings: Settings, letter: Letter, tracker: S
         _compute(session, settings, letter, tracker)
     with tracker.stage("repeats"):
         with session.no_autoflush:
-            found = find_letter_repeats(session, letter, office_gazetteer(settings))
+            found = find_letter_repeats(session, letter, office_gazetteer(settings), office_lexicon(settings))
             if not _still_ours(session, letter.id, job_id):
                 session.rollback()
                 return False

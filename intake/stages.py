@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from xinfang.classifier.persist import ModelMismatchError, load_model
-from xinfang.classifier.routing_table import file_stamp
+from xinfang.classifier.routing_table import current_office, file_stamp
 from xinfang.core.config import Settings
 from xinfang.core.errors import EmptyFileError, ModelError
 from xinfang.intake.fields import extract_fields
@@ -25,6 +25,7 @@ from xinfang.intake.pages import Page, PageLimits, iter_pages
 from xinfang.intake.preprocess import is_blank, preprocess
 from xinfang.intake.split import split_batch
 from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute, gazetteer
+from xinfang.matching.kinds import Lexicon, of_office
 from xinfang.matching.score import Decision, preload
 from xinfang.matching.service import features_of, find_repeats, index_letter
 from xinfang.models import Letter, RepeatLink, Status, Suggestion, record
@@ -256,6 +257,7 @@ class Repeats:
     features: Features
     decisions: list[Decision]
     places: Gazetteer
+    lexicon: Lexicon | None = None
 
 
 def office_gazetteer(settings: Settings) -> Gazetteer:
@@ -264,11 +266,19 @@ def office_gazetteer(settings: Settings) -> Gazetteer:
     return gazetteer(str(own) if own.exists() else None)
 
 
-def find_letter_repeats(session: Session, letter: Letter, places: Gazetteer = NO_PLACES) -> Repeats:
+def office_lexicon(settings: Settings) -> Lexicon:
+    """The office's complaint kinds for matching: its office file's `complaint_kinds` (the starter's when the
+    file has none), as the file is now (`current_office` reloads an edited file; each version compiles once)."""
+    return of_office(current_office(settings.data_dir))
+
+
+def find_letter_repeats(session: Session, letter: Letter, places: Gazetteer = NO_PLACES,
+                        lexicon: Lexicon | None = None) -> Repeats:
     """Read-only: the letter's earlier filings. Run without autoflush, so no write transaction is open."""
     view = MatchView.of(letter)
-    feats = features_of(view, places)  # type: ignore[arg-type]
-    return Repeats(view, feats, find_repeats(session, view, feats, places=places), places)  # type: ignore[arg-type]
+    feats = features_of(view, places, lexicon)  # type: ignore[arg-type]
+    decisions = find_repeats(session, view, feats, places=places)  # type: ignore[arg-type]
+    return Repeats(view, feats, decisions, places, lexicon)
 
 
 def write_repeats(session: Session, letter: Letter, found: Repeats) -> None:
@@ -279,13 +289,15 @@ def write_repeats(session: Session, letter: Letter, found: Repeats) -> None:
         record(session, "repeat_found", letter_id=letter.id, earlier_id=link.earlier_id, kind=link.kind,
                score=link.score)
     session.flush()
-    index_letter(session, found.view, found.features, places=found.places)  # type: ignore[arg-type]
+    index_letter(session, found.view, found.features, places=found.places,  # type: ignore[arg-type]
+                 lexicon=found.lexicon)
 
 
 def detect_repeats(session: Session, letter: Letter, settings: Settings | None = None) -> None:
     """Find and write in one go (a text correction, inside its own transaction)."""
     places = office_gazetteer(settings) if settings is not None else NO_PLACES
-    write_repeats(session, letter, find_letter_repeats(session, letter, places))
+    lexicon = office_lexicon(settings) if settings is not None else None
+    write_repeats(session, letter, find_letter_repeats(session, letter, places, lexicon))
 
 
 def sample_features(text: str, fields: dict) -> Features:

@@ -14,6 +14,7 @@ import numpy as np
 from xinfang.classifier.routing_table import file_stamp
 from xinfang.matching import matter
 from xinfang.matching.identity import Identity, letter_identity, normalize_place
+from xinfang.matching.kinds import Lexicon
 from xinfang.matching.matter import MAX_CHARS
 from xinfang.matching.text import Entities, band_keys, clean_text, entities, signature
 
@@ -90,8 +91,12 @@ def _identity_strings(identity: Identity, fields: dict) -> list[str]:
 
 
 def compute(text: str | None, fields: dict | None, *, id_number: object = None, phone: object = None,
-            name: object = None, places: Gazetteer = NO_PLACES) -> Features:
-    """Features of one letter; the text is cut to `MAX_CHARS` so that any letter costs a bounded time."""
+            name: object = None, places: Gazetteer = NO_PLACES, lexicon: Lexicon | None = None) -> Features:
+    """Features of one letter; the text is cut to `MAX_CHARS` so that any letter costs a bounded time.
+
+    `places` and `lexicon` are the office's own gazetteer and complaint kinds, given by the caller as the
+    office's files are now (`intake.stages.office_gazetteer`, `office_lexicon`); no lexicon: the starter's.
+    """
     text = (text or "")[:MAX_CHARS]
     known = list(places.places)
     fields = fields or {}
@@ -99,7 +104,7 @@ def compute(text: str | None, fields: dict | None, *, id_number: object = None, 
     remove = _identity_strings(identity, fields)
     cleaned = clean_text(text, remove)
     sig = signature(cleaned)
-    ents = entities(text, known, remove, cleaned)
+    ents = entities(text, known, remove, cleaned, lexicon)
     return Features(identity, sig, band_keys(sig) if cleaned else [], ents, index_keys(identity, ents))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.matching import names_df, store
 from xinfang.matching.features import NO_PLACES, Features, Gazetteer, compute
+from xinfang.matching.kinds import Lexicon
 from xinfang.matching.score import Candidate, Decision, decide
 from xinfang.matching.text import jaccard
 from xinfang.models import Letter, RepeatLink
@@ -22,18 +23,20 @@ from xinfang.models.repeat_index import RepeatMatterGroup, RepeatSignature
 log = logging.getLogger(__name__)
 
 
-def features_of(letter: Letter, places: Gazetteer = NO_PLACES) -> Features:
+def features_of(letter: Letter, places: Gazetteer = NO_PLACES, lexicon: Lexicon | None = None) -> Features:
     return compute(letter.text if letter.text is not None else letter.ocr_text, letter.fields,
-                   id_number=letter.id_number, phone=letter.phone, name=letter.petitioner_name, places=places)
+                   id_number=letter.id_number, phone=letter.phone, name=letter.petitioner_name, places=places,
+                   lexicon=lexicon)
 
 
 def find_repeats(session: Session, letter: Letter, feats: Features | None = None,
-                 places: Gazetteer = NO_PLACES) -> list[Decision]:
+                 places: Gazetteer = NO_PLACES, lexicon: Lexicon | None = None) -> list[Decision]:
     """Decisions for a letter against every indexed earlier letter: best first, [] for a new matter.
 
-    `places` is the office's own gazetteer (its places.json, see `features.gazetteer`).
+    `places` is the office's own gazetteer (its places.json, see `features.gazetteer`), `lexicon` its
+    complaint kinds (its office file's `complaint_kinds`, see `kinds.of_office`; the starter's when None).
     """
-    feats = feats or features_of(letter, places)
+    feats = feats or features_of(letter, places, lexicon)
     candidates = _candidates(session, feats, letter.id)
     text = letter.text if letter.text is not None else (letter.ocr_text or "")
     return decide(letter.id, text, feats.identity, feats.sig, feats.entities, candidates,
@@ -83,9 +86,9 @@ def _links(session: Session, letter_id: int) -> list[RepeatLink]:
 
 
 def index_letter(session: Session, letter: Letter, feats: Features | None = None,
-                 places: Gazetteer = NO_PLACES) -> None:
+                 places: Gazetteer = NO_PLACES, lexicon: Lexicon | None = None) -> None:
     """Add (or refresh) a letter in the index: its keys, bands, person and matter group."""
-    feats = feats or features_of(letter, places)
+    feats = feats or features_of(letter, places, lexicon)
     existing = store.remove_letter(session, letter.id)
     if existing is not None:  # a retried job: keep the person and group it already has
         store.write_letter(session, letter.id, letter.received_date, feats, existing.petitioner_id,
@@ -110,11 +113,13 @@ def index_letter(session: Session, letter: Letter, feats: Features | None = None
         store.merge_groups(session, same_as.matter_group_id, group)
 
 
-def reindex(session: Session, batch: int = 500, places: Gazetteer = NO_PLACES) -> int:
+def reindex(session: Session, batch: int = 500, places: Gazetteer = NO_PLACES,
+            lexicon: Lexicon | None = None) -> int:
     """Rebuild the index from every letter with text, oldest first, as if they arrived again.
 
     Letters that already have links keep them (a reviewer may have confirmed or rejected them); letters
-    without any (registered before repeat detection ran) get their links found now.
+    without any (registered before repeat detection ran) get their links found now. Every letter gets the
+    complaint kinds of the office's `lexicon` as it is now.
     """
     store.clear(session)
     ids = list(session.scalars(select(Letter.id).where((Letter.text.is_not(None)) | (Letter.ocr_text.is_not(None)))
@@ -122,7 +127,7 @@ def reindex(session: Session, batch: int = 500, places: Gazetteer = NO_PLACES) -
     has_links = set(session.scalars(select(RepeatLink.letter_id).distinct()))
     for position, letter_id in enumerate(ids, 1):
         letter = session.get(Letter, letter_id)
-        feats = features_of(letter, places)
+        feats = features_of(letter, places, lexicon)
         if letter_id not in has_links:
             for decision in find_repeats(session, letter, feats, places):
                 session.add(RepeatLink(letter_id=letter_id, **decision.to_link()))

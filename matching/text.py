@@ -21,7 +21,7 @@ import numpy as np
 from datasketch import MinHash
 
 from xinfang.matching import matter
-from xinfang.matching.kinds import kinds
+from xinfang.matching.kinds import Lexicon, kinds
 
 NUM_PERM = 120
 BANDS = 40
@@ -182,8 +182,10 @@ def _unique(items: list[str], limit: int = 12) -> list[str]:
     return [x for x in items if not (x in seen or seen.add(x))][:limit]
 
 
-def entities(text: str, known_places: list[str], remove: list[str] | None = None, cleaned: str = "") -> Entities:
-    """The entities a same-matter letter shares even when reworded by someone else."""
+def entities(text: str, known_places: list[str], remove: list[str] | None = None, cleaned: str = "",
+             lexicon: Lexicon | None = None) -> Entities:
+    """The entities a same-matter letter shares even when reworded by someone else. `lexicon`: the office's
+    complaint kinds (`kinds.of_office`; the starter's when None)."""
     body = text
     for value in remove or []:
         if value and len(value) >= 2:
@@ -196,7 +198,7 @@ def entities(text: str, known_places: list[str], remove: list[str] | None = None
     demand = demand_text(body)
     return Entities(_unique(places), _unique(units), _unique(amounts), _unique(years), demand, terms(cleaned),
                     full_dates(text), matter.anchors(body), matter.followup(text), matter.new_matter(text),
-                    matter.month_days(text), matter.keywords(body), kinds(body))
+                    matter.month_days(text), matter.keywords(body), kinds(body, lexicon))
 
 
 def demand_text(body: str, limit: int = 200) -> str:

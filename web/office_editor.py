@@ -32,6 +32,7 @@ SECTION_LABELS = {
     "categories": "内容分类（一级、二级）与路由表（各分类的常用责任单位）", "departments": "责任单位",
     "rules": "分流规则（政法单位、纪检监察、属地）", "abstain_threshold": "人工分流阈值",
     "duties": "部门职责", "department_duties": "部门职责", "purpose_cues": "信访目的提示词",
+    "complaint_kinds": "诉求类别（重复件比对：类别与信中的说法）",
     "province": "省", "city": "市", "county": "县（区）", "region_code": "行政区划代码", "townships": "乡镇/街道与村/社区",
 }
 

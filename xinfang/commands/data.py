@@ -202,10 +202,13 @@ def requeue(failed: bool) -> None:
 @click.command()
 def reindex() -> None:
     """Rebuild the repeat-filing index from every processed letter."""
-    from xinfang.intake.stages import office_gazetteer  # start-up: loaded only when this command runs
+    from xinfang.intake.stages import (  # start-up: loaded only when this command runs
+        office_gazetteer,
+        office_lexicon,
+    )
     from xinfang.matching.service import reindex as rebuild  # start-up: loaded only when this command runs
 
     settings = load_settings()
     with session_scope(settings.database_url) as session:
-        count = rebuild(session, places=office_gazetteer(settings))
+        count = rebuild(session, places=office_gazetteer(settings), lexicon=office_lexicon(settings))
     click.echo(f"indexed {count} letters")
