@@ -7,9 +7,10 @@ suggestion: how far the learned model prefers the label, whether the office's cu
 label, how many of them there are, whether a 依法分类处理 rule decided it. So the probability shown is a
 logistic function of those features, with one set of weights fitted on real held-out letters of every
 source and head together (`python -m bench.calibrate_routing`; never the blind letters), so no source's
-difficulty becomes a constant the others inherit. Where a source's labels are themselves read with a
-measured accuracy (the department read out of a government reply, hand-checked), the fit knows that a right
-suggestion matches its label only that often: a reading error must not teach the model to doubt itself. The
+difficulty becomes a constant the others inherit. Where a source's labels are themselves the clerk's
+choice only a measured share of the time (checked by hand: a poster files a complaint as 建言, the unit that
+answered a reply is not always the one a county desk routes to), the fit knows that a right suggestion
+matches its label only that often: a label error must not teach the model to doubt itself. The
 weights are numbers in `starter_calibration.json`; the label a suggestion names never changes, only how sure
 it says it is.
 """
