@@ -4,7 +4,7 @@
 
 Teddy dev, every Teddy reply message and the 人民网 messages, each read as title and text the way the router
 reads a letter: the router's rule with the starter office's threat words, and the desk (the rule or intake's
-urgency field). `--save` keeps the hits (source, id, phrases) so that a change can be read as what it added
+urgency field, which reads the same office words). `--save` keeps the hits (source, id, phrases) so that a change can be read as what it added
 and dropped (`--against`), which is where a phrasing's precision is decided.
 """
 
@@ -35,7 +35,7 @@ def hits() -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}
     for source, key, text in messages():
         rule = apply_rules(text, words).matched.get("urgent", [])
-        desk = [item["value"] for item in urgency_field(text)["items"]]
+        desk = [item["value"] for item in urgency_field(text, words)["items"]]
         if rule or desk:
             out[f"{source}:{key}"] = {"rule": list(rule), "desk": desk}
     return out

@@ -153,22 +153,27 @@ class Router:
             return self.threshold
         return configured if configured is not None else DEFAULT_THRESHOLD
 
-    def suggest(self, text: str, title: str = "", place: str | None = None, threshold: float | None = None) -> dict:
-        return self.suggest_many([text], [title], [place], threshold=threshold)[0]
+    def suggest(self, text: str, title: str = "", place: str | None = None, threshold: float | None = None,
+                threats: Sequence[str] | None = None) -> dict:
+        return self.suggest_many([text], [title], [place], threshold=threshold,
+                                 threats=[threats] if threats is not None else None)[0]
 
     def suggest_many(self, texts: Sequence[str], titles: Sequence[str] | None = None,
                      places: Sequence[str | None] | None = None, segmented: bool = False,
-                     threshold: float | None = None, with_evidence: bool = False) -> list[dict]:
+                     threshold: float | None = None, with_evidence: bool = False,
+                     threats: Sequence[Sequence[str] | None] | None = None) -> list[dict]:
         """Suggestions for many letters at once (vectorised; used by the pipeline, evaluation and bench).
 
         `threshold`: the deployment's abstain threshold (Settings.abstain_threshold); the office file's wins.
         `with_evidence`: keep each head's confidence features (for fitting the confidence weights).
+        `threats`: per letter, the 扬言 phrases the pipeline already read in it with the office's words (its
+        urgency field), which the urgent rule takes as they are; None (or a None entry) reads them here.
         """
         titles = list(titles) if titles else [""] * len(texts)
         places = list(places) if places else [None] * len(texts)
         X = self.transform(texts, titles, segmented)  # noqa: N806
         knowledge = self.knowledge
-        found, rules = self.read_cues([f"{title}\n{text}" for text, title in zip(texts, titles, strict=True)])
+        found, rules = self.read_cues([f"{title}\n{text}" for text, title in zip(texts, titles, strict=True)], threats)
         parts = {name: self._parts(head, X, found) for name, head in self.heads.items() if name != "department"}
         probas = {name: part[0] for name, part in parts.items()}
         petition = [knowledge.is_petition(f"{title}\n{text}", hits)
@@ -183,10 +188,13 @@ class Router:
                for i in range(len(texts))]
         return out
 
-    def read_cues(self, letters: Sequence[str]) -> tuple[list[dict], list[RuleResult]]:
-        """The office knowledge's cue phrases in each letter (title and text), with the rules that fired."""
+    def read_cues(self, letters: Sequence[str], threats: Sequence[Sequence[str] | None] | None = None
+                  ) -> tuple[list[dict], list[RuleResult]]:
+        """The office knowledge's cue phrases in each letter (title and text), with the rules that fired
+        (`threats`: see `suggest_many`)."""
         words = self.office.rule_words
-        rules = [apply_rules(letter, words) for letter in letters]
+        said = list(threats) if threats is not None else [None] * len(letters)
+        rules = [apply_rules(letter, words, mine) for letter, mine in zip(letters, said, strict=True)]
         knowledge = self.knowledge
         return [knowledge.found(letter, r) for letter, r in zip(letters, rules, strict=True)], rules
 

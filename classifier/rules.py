@@ -4,8 +4,9 @@ Keyword rules, because these decisions must be explainable to a reviewer by a wo
 must hold even when a model trained on few letters has not seen the pattern. They flag and route; they
 never hide what the model said (the suggestion keeps the model's own choice beside the rule's).
 The office adds its own words in the office file (`rule_words`: legal, misconduct, official, threat,
-personnel, escalation); they
-extend the built-in patterns, never replace them. The 扬言 phrasings are in classifier/threats.py.
+personnel, escalation); they extend the built-in patterns, never replace them. The 扬言 phrasings are in
+classifier/threats.py. In the pipeline a letter's threats are read once (`office_threats`), by intake's urgency
+field, and the rule takes that reading, so the letter page and the urgent flag cannot disagree.
 """
 
 from __future__ import annotations
@@ -83,10 +84,20 @@ def _patterns(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, re.Pa
     return out
 
 
-def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> RuleResult:
+def office_threats(text: str, words: Mapping[str, Sequence[str]] | None = None) -> list[tuple[str, int, int]]:
+    """(phrase, start, end) of each 扬言 in `text`, the built-in phrasings extended by the office's own `threat`
+    and `escalation` words: the one reading that intake's urgency field and the urgent rule share."""
+    words = words or {}
+    return find_threats(text, tuple(words.get("threat", ())), tuple(words.get("escalation", ())))
+
+
+def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None,
+                threats: Sequence[str] | None = None) -> RuleResult:
     """Which of the three rules a letter triggers, with the words that triggered them (for the reviewer).
 
     `words`: the office's own rule words (kind -> words), added to the built-in patterns.
+    `threats`: the 扬言 phrases already read in this letter with the same words (the pipeline's urgency field),
+    used as they are instead of reading the letter a second time; None reads them here.
     """
     patterns = _patterns(tuple(sorted((k, tuple(v)) for k, v in (words or {}).items())))
     LEGAL, MISCONDUCT, OFFICIAL, PERSONNEL = (  # noqa: N806
@@ -109,10 +120,9 @@ def apply_rules(text: str, words: Mapping[str, Sequence[str]] | None = None) -> 
         result.notes.append(
             f"纪检监察：反映{'、'.join(officials[:2])}「{'、'.join(misconduct[:3])}」，应转纪委监委；"
             "注意揭发控告内容不得转给被反映人或其单位。")
-    threats = [word for word, _, _ in find_threats(text, tuple((words or {}).get("threat", ())),
-                                                   tuple((words or {}).get("escalation", ())))]
-    if threats:
+    said = list(threats) if threats is not None else [word for word, _, _ in office_threats(text, words)]
+    if said:
         result.urgent = True
-        result.matched["urgent"] = threats
-        result.notes.append(f"扬言：信中有「{'、'.join(threats[:4])}」，列为紧急件优先处理，并及时通报属地和公安。")
+        result.matched["urgent"] = said
+        result.notes.append(f"扬言：信中有「{'、'.join(said[:4])}」，列为紧急件优先处理，并及时通报属地和公安。")
     return result

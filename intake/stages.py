@@ -17,6 +17,7 @@ from xinfang.core.config import Settings
 from xinfang.core.errors import EmptyFileError, ModelError
 from xinfang.intake.fields import extract_fields
 from xinfang.intake.fields.places import Places
+from xinfang.intake.fields.urgency import found_threats
 from xinfang.intake.normalize import normalize_text
 from xinfang.intake.ocr.base import OcrEngine, OcrLine, OcrPage, get_engine
 from xinfang.intake.ocr.layout import is_line_image
@@ -36,9 +37,10 @@ DEFAULT_PLACES = Path(__file__).resolve().parent.parent / "samples" / "places.js
 
 # How much of a letter each stage reads. The full text is stored and shown; fields, routing and repeat
 # matching read a bounded sample (the head, where the matter is told, and the tail, where the petitioner
-# signs), so a 200,000-character letter costs what a long ordinary one does.
+# signs), so a 200,000-character letter costs what a long ordinary one does. Fields and routing read the same
+# sample, since the router's urgent rule takes the 扬言 the urgency field found (`classify_letter`).
 FIELDS_CHARS = 20_000
-CLASSIFY_CHARS = 20_000
+CLASSIFY_CHARS = FIELDS_CHARS
 MATCH_CHARS = 8_000
 
 
@@ -149,11 +151,17 @@ def places_path(settings: Settings) -> Path:
     return own if own.exists() else DEFAULT_PLACES
 
 
+def office_rule_words(settings: Settings) -> dict[str, list[str]]:
+    """The office file's rule words (its threat and escalation words among them), as the router reads them:
+    an administrator's edit applies to the next letter without a restart."""
+    return current_office(settings.data_dir).rule_words
+
+
 def extract(settings: Settings, letter: Letter) -> None:
 
     # A text people corrected (intake/corrections.py) wins over the OCR, which stays as it was read.
     letter.text = normalize_text(letter.corrected_text or letter.ocr_text or "")
-    fields = extract_fields(bounded(letter.text, FIELDS_CHARS), current_places(settings))
+    fields = extract_fields(bounded(letter.text, FIELDS_CHARS), current_places(settings), office_rule_words(settings))
     letter.fields = fields
     letter.id_number = _value(fields, "id_number")
     letter.phone = _value(fields, "phone")
@@ -164,7 +172,7 @@ def extract(settings: Settings, letter: Letter) -> None:
 def extract_sample(settings: Settings, text: str) -> dict:
     """The fields of a text without a letter (the worker's warm-up runs every extractor once)."""
 
-    return extract_fields(normalize_text(text), current_places(settings))
+    return extract_fields(normalize_text(text), current_places(settings), office_rule_words(settings))
 
 
 def _value(fields: dict, key: str) -> str | None:
@@ -215,9 +223,12 @@ def classify_letter(session: Session, settings: Settings, letter: Letter) -> Non
     if model is None:
         record(session, "classify_skipped", letter_id=letter.id, reason="no model trained yet")
         return
-    township = (letter.fields or {}).get("township", {}).get("value")
+    fields = letter.fields or {}
+    township = fields.get("township", {}).get("value")
+    # The 扬言 the fields stage read with the office's words: the urgent rule takes them as they are, so the
+    # letter's threats are read once and the urgency field and the urgent flag agree.
     result = model.suggest(bounded(letter.text or "", CLASSIFY_CHARS), title="", place=township,  # type: ignore[attr-defined]
-                           threshold=settings.abstain_threshold)
+                           threshold=settings.abstain_threshold, threats=found_threats(fields.get("urgency")))
     flags = result.get("flags", {})
     suggestion = Suggestion(letter_id=letter.id, model_version=result.get("model_version", "?"),
                             needs_routing=bool(flags.get("needs_routing")), detail=json.loads(json.dumps(result)))

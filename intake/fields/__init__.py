@@ -1,12 +1,16 @@
 """Registration fields from a letter's normalised text: one call, one JSON-serialisable dict.
 
-`extract_fields(text, places)` returns {field name: {"value", "confidence", "span", "note"?, "items"?}}.
-Spans are offsets into `text` (Letter.text), so the review screen can highlight where a value came from.
+`extract_fields(text, places, rule_words)` returns {field name: {"value", "confidence", "span", "note"?,
+"items"?}}. Spans are offsets into `text` (Letter.text), so the review screen can highlight where a value came
+from. `rule_words` are the office file's rule words: its threat and escalation words are 扬言 to the urgency
+field as they are to the router's rule.
 Each family lives in its own module; this one only orders them, because some depend on others (phones
 must not be read inside 身份证号, the petitioner's own ID and phone must not be a co-signer's).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 from xinfang.intake.fields.dates import date_fields, find_dates
 from xinfang.intake.fields.identity import find_ids, id_field
@@ -50,7 +54,8 @@ def _place_words(places: Places | None) -> set[str]:
     return set(places.townships) | {v for vs in places.townships.values() for v in vs}
 
 
-def extract_fields(text: str, places: Places | None = None) -> dict:
+def extract_fields(text: str, places: Places | None = None,
+                   rule_words: Mapping[str, Sequence[str]] | None = None) -> dict:
     """All registration fields of one letter (see module docstring for the shape)."""
     text = text or ""
     cosigners, cosigner_count, cosign_spans = cosigner_fields(text)
@@ -77,6 +82,6 @@ def extract_fields(text: str, places: Places | None = None) -> dict:
         "addressee": addressee_field(text),
         "accused": accused_field(text, excluded),
         "amounts": amount_field(text),
-        "urgency": urgency_field(text),
+        "urgency": urgency_field(text, rule_words),
         "anonymous": anonymous_field(text, bool(name["value"])),
     }
