@@ -140,8 +140,14 @@ def anchors(text: str, remove: list[str] | None = None) -> list[str]:
             body = body.replace(value, " ")
     found = _named(body)
     found += [re.sub(r"\s", "", m.group(0)) for m in _CODE.finditer(body)]
-    found += [m.group(1) for m in _ROLE_NAME.finditer(body) if m.group(1)[0] in _SURNAMES]
+    found += role_names(body)
     return list(dict.fromkeys(found))[:40]
+
+
+def role_names(text: str) -> list[str]:
+    """People named with their role (包工头耿二虎, 村支书王德才): the person complained about, who stays the same
+    when a writer tells the matter again in other words."""
+    return list(dict.fromkeys(m.group(1) for m in _ROLE_NAME.finditer(text[:MAX_CHARS]) if m.group(1)[0] in _SURNAMES))
 
 
 def key_anchors(found: list[str], limit: int = 6) -> list[str]:

@@ -100,7 +100,8 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     (`names_df.name_counts`); without them no shared name counts as rare. `places`: the county's villages."""
     other = cand.entities
     overlap, shared = matter.anchor_overlap(ents.anchors, other.anchors)
-    named = set(matter.key_anchors(shared, limit=10))  # distinct named places and units both letters give
+    # distinct named places and units both letters give, and the people both name with their role (包工头耿二虎)
+    named = set(matter.key_anchors(shared, limit=10)) | (set(ents.people) & set(other.people))
     amounts = set(ents.amounts) & set(other.amounts)
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
     conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0

@@ -161,12 +161,13 @@ class Entities:
     days: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # complaint kinds (`kinds.kinds`); empty on rows stored before
+    people: list[str] = field(default_factory=list)  # people named with their role (`matter.role_names`); likewise
 
     def to_json(self) -> dict:
         return {"places": self.places, "units": self.units, "amounts": self.amounts, "years": self.years,
                 "demand": self.demand, "terms": self.terms, "dates": self.dates, "anchors": self.anchors,
                 "followup": self.followup, "new_matter": self.new_matter, "days": self.days,
-                "keywords": self.keywords, "kinds": self.kinds}
+                "keywords": self.keywords, "kinds": self.kinds, "people": self.people}
 
     @classmethod
     def from_json(cls, data: dict) -> Entities:
@@ -174,7 +175,7 @@ class Entities:
                    list(data.get("years", [])), str(data.get("demand", "")), dict(data.get("terms", {})),
                    list(data.get("dates", [])), list(data.get("anchors", [])), bool(data.get("followup")),
                    bool(data.get("new_matter")), list(data.get("days", [])), list(data.get("keywords", [])),
-                   list(data.get("kinds", [])))
+                   list(data.get("kinds", [])), list(data.get("people", [])))
 
 
 def _unique(items: list[str], limit: int = 12) -> list[str]:
@@ -198,7 +199,7 @@ def entities(text: str, known_places: list[str], remove: list[str] | None = None
     demand = demand_text(body)
     return Entities(_unique(places), _unique(units), _unique(amounts), _unique(years), demand, terms(cleaned),
                     full_dates(text), matter.anchors(body), matter.followup(text), matter.new_matter(text),
-                    matter.month_days(text), matter.keywords(body), kinds(body, lexicon))
+                    matter.month_days(text), matter.keywords(body), kinds(body, lexicon), matter.role_names(body))
 
 
 def demand_text(body: str, limit: int = 200) -> str:

@@ -100,6 +100,28 @@ def test_reworded_follow_up_is_a_repeat_and_another_matter_of_the_same_person_is
     assert decide(3, OTHER, other.identity, other.sig, other.entities, [earlier], received=date(2024, 5, 6)) == []
 
 
+WAGES_FIRST = ("信访局领导：我叫张大山，在城南新区安置房工地干泥瓦工。包工头耿二虎欠我们班组九个人的工钱十二万多，"
+               "我自己两万三。找开发商说钱早拨给总包了，总包又让找包工头，人也找不到。请领导帮我们把血汗钱要回来。\n"
+               "张大山 电话13912345678\n2024年1月5日")
+WAGES_AGAIN = "工钱还是没给！上回写信到现在两个月了，包工头耿二虎躲着不见人。到底有没有人管？\n张大山 13912345678"
+WAGES_OTHER = ("领导好，我是张大山，这回不是工钱的事。我家老房子漏雨，村支书李德明说危房改造的名额给别人了，"
+               "请问我家够不够条件？\n张大山 13912345678")
+
+
+def test_a_short_follow_up_naming_the_same_foreman_is_a_repeat():
+    """Angry and short, it keeps little wording: the person complained about, named with the role, is the fact
+    that stays (a different person named in another matter of the same writer is not)."""
+    earlier = _candidate(1, WAGES_FIRST, fields("张大山", "13912345678"), date(2024, 1, 5))
+    assert "耿二虎" in earlier.entities.people
+    again = compute(WAGES_AGAIN, fields("张大山", "13912345678"))
+    decisions = decide(2, WAGES_AGAIN, again.identity, again.sig, again.entities, [earlier],
+                       received=date(2024, 3, 8))
+    assert [d.kind for d in decisions] == ["repeat"] and decisions[0].reason["followup_anchor"] > 0
+    other = compute(WAGES_OTHER, fields("张大山", "13912345678"))
+    assert decide(3, WAGES_OTHER, other.identity, other.sig, other.entities, [earlier],
+                  received=date(2024, 4, 2)) == []
+
+
 def test_son_writing_for_his_father_is_linked_as_a_household_not_a_repeat():
     son_text = ("我是罗建军，在浙江宁波打工。我父亲罗德贵，白岩镇石门坎村四组，前年工业园区征了我家茶园，"
                 "茶树补偿一直没有，我爸年前写了信，到现在没人给个说法，请尽快补到位。\n联系电话：13586629047（罗建军）")
