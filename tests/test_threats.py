@@ -145,6 +145,43 @@ def test_everyday_acts_are_not_threats(text: str) -> None:
     assert not find_threats(text), text
 
 
+@pytest.mark.parametrize("text", [
+    "我们厂上个月就出了一起死亡事故，老板至今不赔。",               # 一起 counting an incident, not "together"
+    "我们这里就发生了一起死伤事故。",
+    "我们小区就一块死角没人管。",
+    "我们会一起死磕到底，直到解决。",                             # 死磕/死守: persistence, not death
+    "我们全家准备一起死守这块地。",
+])
+def test_together_words_that_are_not_dying_together(text: str) -> None:
+    assert not find_threats(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "物业不管，我们只好自己爬上楼顶补漏。",                        # a leaking roof: the writer climbs to mend it
+    "物业不管，我们只能自己爬到楼顶上去修水箱。",
+    "我每天只能爬到楼顶收衣服。",
+    "电梯停了，我们只能爬楼梯上楼顶晾被子。",
+])
+def test_a_climb_to_do_a_chore_is_not_a_threat(text: str) -> None:
+    assert not find_threats(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "楼上吊顶漏水，物业不管。",                                   # 楼上 + 吊顶, not 上吊
+    "卫生间装上吊顶后一直渗水。",
+    "去年有工人爬上吊车讨薪。",                                   # the story of a climb, as 爬到塔吊上
+    "工人爬上吊篮作业时安全绳断了。",
+])
+def test_shang_diao_inside_other_words_is_not_hanging(text: str) -> None:
+    assert not find_threats(text), text
+
+
+@pytest.mark.parametrize("text", ["再不解决，我就上吊。", "我们只能爬上吊车，大不了一起死在上面。",
+                                  "否则我就爬到塔吊上去，看你们给不给钱。"])
+def test_hanging_and_climbing_threats_stay(text: str) -> None:
+    assert find_threats(text), text
+
+
 def test_a_blank_office_word_marks_nothing() -> None:
     """A stray blank entry in the office file must not match every space of every letter."""
     assert not find_threats("请 领导 尽快 处理 噪音 问题", threat=(" ",), escalation=("", " "))
