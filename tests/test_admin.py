@@ -13,7 +13,13 @@ from bench.synthetic import make_letter
 from tests.conftest import make_settings
 from tests.webutil import add_user, csrf_token, login
 from xinfang.classifier.model import Router
-from xinfang.classifier.routing_table import current_office, read_office_data, save_office, validate_office
+from xinfang.classifier.routing_table import (
+    STARTER,
+    current_office,
+    read_office_data,
+    save_office,
+    validate_office,
+)
 from xinfang.core.errors import OfficeDataError
 from xinfang.intake.stages import DEFAULT_PLACES, current_places
 from xinfang.models import AuditEvent, User
@@ -245,3 +251,18 @@ def test_admin_adds_a_new_section(admin):
     assert events(settings, "office_edited")[-1].detail["before"] is None
     response = client.get("/admin/data/office?section=bad name!")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+
+
+def test_a_section_the_office_file_lacks_starts_from_the_starters(admin):
+    """An office file written before complaint_kinds existed: the editor shows the starter's 26 kinds, so adding
+    one extends them (saving one kind alone would have dropped the rest); a section the starter lacks starts empty."""
+    settings, app, client = admin
+    own = json.loads(STARTER.read_text(encoding="utf-8"))
+    kinds = own.pop("complaint_kinds")
+    (settings.data_dir / "office.json").write_text(json.dumps(own, ensure_ascii=False), encoding="utf-8")
+    page = client.get("/admin/data/office/complaint_kinds?new=1")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "新部分" in text
+    assert all(kind in text for kind in kinds) and "血汗钱" in text
+    page = client.get("/admin/data/office/department_duties?new=1")
+    assert page.status_code == 200 and "血汗钱" not in page.get_data(as_text=True)

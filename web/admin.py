@@ -169,7 +169,7 @@ def section(doc: str, section: str) -> Response | tuple[str, int] | str:
     if section not in data and request.method == "GET" and not request.args.get("new"):
         abort(404)
     form = SectionForm()
-    text = section_text(data.get(section, {}))
+    text = section_text(data[section] if section in data else document.default(section))
     problems: list[str] = []
     if request.method == "POST":
         if not form.validate_on_submit():

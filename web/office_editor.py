@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xinfang.classifier.routing_table import (
+    STARTER,
     file_stamp,
     office_path,
     save_office,
@@ -46,9 +47,20 @@ class Document:
     path: Callable[[Path], Path]
     validate: Callable[[object], list[str]]
     save: Callable[[dict, Path], Path]
+    starter: Path | None = None  # the file a new office starts from, where there is one
 
     def read(self, data_dir: Path) -> dict:
         return json.loads(self.path(data_dir).read_text(encoding="utf-8"))
+
+    def default(self, section: str) -> Any:
+        """What a section the office's file lacks starts from in the editor: the starter's, so that an office
+        whose file predates a section (complaint_kinds) extends the starter's entries instead of replacing
+        them all with the one it adds; {} where the starter has none."""
+        try:
+            found = json.loads(self.starter.read_text(encoding="utf-8")).get(section) if self.starter else None
+        except (OSError, ValueError):
+            found = None
+        return found if found is not None else {}
 
     def stamp(self, data_dir: Path) -> str:
         mtime, size = file_stamp(self.path(data_dir))
@@ -68,7 +80,7 @@ def _save_places(data: dict, data_dir: Path) -> Path:
 
 
 DOCUMENTS = {
-    "office": Document("office", "办公室数据（office.json）", office_path, validate_office, save_office),
+    "office": Document("office", "办公室数据（office.json）", office_path, validate_office, save_office, STARTER),
     "places": Document("places", "乡镇与村（places.json）", _places_path, validate_places, _save_places),
 }
 
