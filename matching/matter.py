@@ -221,6 +221,7 @@ def keywords(body: str, limit: int = KEYWORDS) -> list[str]:
     return [w for w, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
+@lru_cache(maxsize=65536)
 def _telling(word: str) -> bool:
     """A word that can say what a letter is about: not a stop word, a letter-form word, a date or an
     administrative place (where the writer lives or writes to)."""
@@ -239,14 +240,17 @@ KEYWORD_HEAD = 8  # a letter's rarest words, looked for in all of the other's
 KEYWORD_HEAD_CAP = 4
 
 
-def _matter_words(words: list[str], home: frozenset[str]) -> list[str]:
+def matter_words(words: list[str], home: frozenset[str]) -> list[str]:
+    """The words that can tell what a matter is: telling words (`_telling`) that do not name the writers'
+    own places (`home`). Filtering a filtered list again changes nothing, so a caller comparing one pair
+    several ways filters each list once and passes no `home` on."""
     return [w for w in words if _telling(w) and not any(_names_home(w, h) for h in home)]
 
 
 def keywords_top(a: list[str], b: list[str], home: frozenset[str] = frozenset()) -> float:
     """How many of either letter's `KEYWORD_HEAD` rarest words the other letter has (capped, 0..1): a letter
     asking the same question again keeps a few of them, however short or reworded it is."""
-    a, b = _matter_words(a, home), _matter_words(b, home)
+    a, b = matter_words(a, home), matter_words(b, home)
     found = (set(a[:KEYWORD_HEAD]) & set(b)) | (set(b[:KEYWORD_HEAD]) & set(a))
     return min(KEYWORD_HEAD_CAP, len(found)) / KEYWORD_HEAD_CAP
 
@@ -258,7 +262,7 @@ def keyword_overlap(a: list[str], b: list[str], home: frozenset[str] = frozenset
     Words naming the writers' own places (`home`) are left out: every letter they write names them."""
     # Filtered here too: keywords stored by an earlier version may still hold letter-form words; a home place
     # is also left out when split into pieces (高家洼 -> 高家 | 洼村).
-    a, b = _matter_words(a, home), _matter_words(b, home)
+    a, b = matter_words(a, home), matter_words(b, home)
     one, two = containment(a, b, top), containment(b, a, top)
     shared = sorted(set(a) & set(b), key=lambda w: (-idf(w), w))
     return min(one, two), max(one, two), shared

@@ -105,11 +105,13 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
     amounts = set(ents.amounts) & set(other.amounts)
     known_conflict = bool(ents.places and other.places and not set(ents.places) & set(other.places))
     conflict = known_conflict or matter.place_conflict(ents.anchors, other.anchors) > 0
-    kw_low, kw_high, kw_shared = matter.keyword_overlap(ents.keywords, other.keywords, home)
-    kw_top = matter.keywords_top(ents.keywords, other.keywords, home)
+    # each letter's matter words once (not the writers' home places), then compared three ways
+    mine, theirs = matter.matter_words(ents.keywords, home), matter.matter_words(other.keywords, home)
+    kw_low, kw_high, kw_shared = matter.keyword_overlap(mine, theirs)
+    kw_top = matter.keywords_top(mine, theirs)
     terms_high = max(_term_containment(ents.terms, other.terms), _term_containment(other.terms, ents.terms))
     target = matter.shared_target(ents.anchors + ents.units, other.anchors + other.units, home)
-    top_low, top_high, _ = matter.keyword_overlap(ents.keywords, other.keywords, home, top=KEYWORD_HEAD)
+    top_low, top_high, _ = matter.keyword_overlap(mine, theirs, top=KEYWORD_HEAD)
     both = set(other.anchors)  # written alike in both (园星城垃圾站 only "contains" the other's 垃圾站)
     names_here, names_there = ents.anchors + ents.units, other.anchors + other.units
     rare_target = None if target and two_firms(target, names_here, names_there) else target
