@@ -10,7 +10,12 @@ import re
 from collections.abc import Iterable
 
 
+def phrases(words: Iterable[str]) -> list[str]:
+    """An office's words as the literal phrases they stand for: stripped, blank entries dropped."""
+    return [w.strip() for w in words if w.strip()]
+
+
 def with_words(base: re.Pattern[str], words: Iterable[str]) -> str:
     """The pattern text of `base` or any of `words` taken literally."""
-    added = "|".join(re.escape(w.strip()) for w in words if w.strip())
+    added = "|".join(map(re.escape, phrases(words)))
     return f"{base.pattern}|{added}" if added else base.pattern

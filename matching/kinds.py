@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from xinfang.classifier.routing_table import STARTER, Office, load_office
+from xinfang.classifier.wordlists import phrases
 
 TOP = 3  # a letter's kinds: the ones it mentions most (a wage letter may mention 安置 once in passing)
 
@@ -49,7 +50,7 @@ def _compiled(section: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
     patterns = []
     for kind, words in section:
         # a blank word would be found everywhere: validation refuses it in the file, this keeps direct callers safe
-        found = sorted(dict.fromkeys(w.strip() for w in words if w.strip()), key=len, reverse=True)
+        found = sorted(dict.fromkeys(phrases(words)), key=len, reverse=True)
         if found:
             patterns.append((kind, re.compile("|".join(map(re.escape, found)))))
     return Lexicon(tuple(patterns))
