@@ -23,6 +23,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from bench.realdata import reply_units, sources
+from bench.realdata.label_check import VERDICTS
+from bench.realdata.label_check import (
+    accuracy as figures,  # P(right), P(right) + P(ambiguous)/2, as that check
+)
+from bench.realdata.label_check import weighted as label_weighted
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "classifier" / "office" / "starter.json"
@@ -30,7 +35,6 @@ CHECKED = ROOT / "tests" / "fixtures" / "reply_units_checked.csv"
 FIXTURE = ROOT / "tests" / "fixtures" / "dept_label_check.csv"
 SEED = 20261202
 PER_DEPARTMENT = 15
-VERDICTS = ("right", "ambiguous", "wrong")
 
 
 def departments() -> list[str]:
@@ -93,15 +97,6 @@ def read_fixture(path: Path = FIXTURE) -> list[dict[str, str]]:
     return rows
 
 
-def figures(rows: list[dict[str, str]]) -> dict:
-    """P(right) and P(right) + 0.5·P(ambiguous) (an ambiguous label is right for half the clerks)."""
-    n = len(rows)
-    count = Counter(r["verdict"] for r in rows)
-    return {"n": n, "right": count["right"], "ambiguous": count["ambiguous"], "wrong": count["wrong"],
-            "p_right": count["right"] / n if n else 0.0,
-            "p_right_half_ambiguous": (count["right"] + 0.5 * count["ambiguous"]) / n if n else 0.0}
-
-
 def wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
     """95% interval for a share: with ~150 letters the figure moves by several points, say so."""
     if n == 0:
@@ -117,10 +112,7 @@ def weighted(rows: list[dict[str, str]], population: Counter) -> dict:
     by_dept: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in rows:
         by_dept[r["label"]].append(r)
-    total = sum(population[d] for d in by_dept)
-    p_right = sum(population[d] * figures(rs)["p_right"] for d, rs in by_dept.items()) / total
-    p_half = sum(population[d] * figures(rs)["p_right_half_ambiguous"] for d, rs in by_dept.items()) / total
-    return {"p_right": p_right, "p_right_half_ambiguous": p_half}
+    return label_weighted({d: figures(rs) for d, rs in by_dept.items()}, population)
 
 
 def score(path: Path = FIXTURE) -> None:
