@@ -116,5 +116,6 @@ def index_keys(identity: Identity, ents: Entities) -> list[tuple[int, int, str]]
     (锦绣家园, 白岩村, 鑫泰化工厂): how a neighbour's letter about the same matter is found when the
     wording shares too little for the LSH bands."""
     units = list(dict.fromkeys(matter.key_anchors(ents.anchors) + ents.units[:3]))[:8]
+    units += matter.name_variants(units)  # after the eight: a letter indexed before keeps all its earlier keys
     keys = identity.index_keys() + [(f"unit:{unit}", UNIT) for unit in units]
     return [(key_hash(key), person, key) for key, person in keys]

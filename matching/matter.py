@@ -156,6 +156,27 @@ def key_anchors(found: list[str], limit: int = 6) -> list[str]:
     return sorted(dict.fromkeys(named), key=lambda a: -idf(a))[:limit]
 
 
+def name_variants(found: list[str], limit: int = 2) -> list[str]:
+    """Key names without the place word a writer puts before a firm or 小区 (滨河|鑫泰化工 -> 鑫泰化工): one
+    neighbour writes the firm's registered name, another the name the village calls it by. Pair scoring
+    already takes them as one name (`anchor_overlap`); the index must also bring the two letters together."""
+    out: list[str] = []
+    for name in found:
+        suffix = _SUFFIX_RE.search(name, max(0, len(name) - 4))
+        while suffix and suffix.end() != len(name):
+            suffix = _SUFFIX_RE.search(name, suffix.start() + 1)
+        if not suffix:
+            continue
+        tokens = jieba.lcut(name[:suffix.start()], HMM=False)
+        rest = "".join(tokens[1:])
+        if len(tokens) > 1 and len(tokens[0]) > 1 and len(rest) >= 2 and idf(rest + suffix.group(0)) >= NAME_IDF:
+            out.append(rest + suffix.group(0))
+    return list(dict.fromkeys(v for v in out if v not in found))[:limit]
+
+
+NAME_IDF = 11.0  # rarer than any ordinary word (农贸市场, 公交站): a proper name, safe to find inside another
+
+
 def followup(text: str) -> bool:
     """The letter says it follows an earlier one (再次反映, 一月份写过信, 至今没人管)."""
     return bool(FOLLOWUP.search(text[:MAX_CHARS]))
@@ -279,9 +300,6 @@ def _same_name(a: str, b: str) -> bool:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     return len(short) >= 3 and short in long_ and idf(short) >= NAME_IDF
-
-
-NAME_IDF = 11.0  # rarer than any ordinary word (农贸市场, 公交站): a proper name, safe to find inside another
 
 
 def anchor_overlap(a: list[str], b: list[str]) -> tuple[float, list[str]]:

@@ -174,6 +174,25 @@ def test_name_counts_read_how_many_earlier_letters_name_a_unit(db_settings):
         assert name_counts(session, feats, None).get("宏达化工有限公司") == 2
 
 
+def test_a_firm_written_with_and_without_its_place_word_is_found_in_the_index(db_settings):
+    """One neighbour writes the registered name (滨河鑫泰化工有限公司), another the name the village uses
+    (鑫泰化工): the scoring takes them as one firm, so the index must make them candidates of each other,
+    whichever letter came first, even when the wording shares no LSH band."""
+    from xinfang.matching.features import compute
+    from xinfang.matching.store import candidate_ids
+
+    registered = "我们后屯村紧挨着滨河鑫泰化工有限公司，夜里排放刺鼻气体，庄稼都枯了，请环保部门查处。"
+    spoken = "西柳林村村民反映：鑫泰化工厂子白天不开工半夜偷着生产，一股臭味，地里的麦苗发黄。"
+    for first, second in ((registered, spoken), (spoken, registered)):
+        fresh(db_settings.database_url)
+        with session_scope(db_settings.database_url) as session:
+            earlier = add(session, first, fields("李四"), date(2023, 5, 1))
+            feats = compute(second, fields("王五", None, "13900001111"))
+            found = candidate_ids(session, feats, exclude=None)
+            assert earlier.id in found.weak, (first, feats.keys)
+            assert not set(feats.bands) & set(compute(first, fields("李四")).bands)
+
+
 def test_a_template_band_does_not_crowd_out_an_old_original(db_settings):
     """A band of more than BAND_CAP letters (a template sentence) is skipped: the old letter that shares
     the rarer bands is found however many newer letters share the popular one, and a letter sharing

@@ -16,6 +16,7 @@ from xinfang.matching.matter import (
     keywords,
     keywords_top,
     month_days,
+    name_variants,
     new_matter,
     place_conflict,
 )
@@ -60,6 +61,12 @@ def test_a_unit_named_with_and_without_its_place_prefix_is_one_unit():
     assert share > 0 and "滨河鑫泰化工" in shared
     # an ordinary word inside a name is not a name: two markets are two places
     assert place_conflict(["杨家农贸市场"], ["李庄农贸市场"]) == 1.0
+
+
+def test_a_key_name_without_its_place_word_is_keyed_too():
+    assert name_variants(["滨河鑫泰化工", "后屯村"]) == ["鑫泰化工"]
+    # a name that is one word, or whose rest is an ordinary word, has no other key
+    assert name_variants(["锦绣家园", "白岩工业园区", "鑫泰化工"]) == []
 
 
 def test_a_shorter_angrier_rewording_keeps_the_rarer_words_and_another_matter_does_not():
