@@ -18,6 +18,9 @@ evidence, with the words that fired it as the reasons: misconduct of a named off
 A precedence may name the phrases that count ({"申诉": {"n": 1, "phrases": ["不服", "复核"]}}): a strong appeal
 word outranks the demand words every appeal also carries, while a weak 申诉 cue (错误, 认定) does not.
 
+A department named in the letter's greeting (尊敬的县教育局领导) is a cue of its own, "抬头：教育局", worth
+ADDRESSEE_WEIGHT phrases: the writer says which unit the letter is for before saying who they are.
+
 Matching is plain substring search over the letter with whitespace removed, so pre-segmented exports and
 raw letters match alike, and OCR'd line breaks inside a phrase do not hide it. A phrase written "A+B" is
 found when every part is (承包+地界: a boundary dispute over contract land), as a clerk reads two words
@@ -34,9 +37,15 @@ import numpy as np
 
 from xinfang.classifier.routing_table import Office
 from xinfang.classifier.rules import RuleResult
+from xinfang.classifier.salutation import salutation
 
 HEADS = ("category", "purpose", "department")
 _SPACE = re.compile(r"\s+")
+ADDRESSEE = "抬头："    # a unit named in the letter's greeting, shown to the reviewer as this reason
+ADDRESSEE_WEIGHT = 2.0  # counts as two cue phrases: more than any one duty word, less than a letter full of another unit's
+# A department's names among its cue phrases: what a writer puts in a greeting (县教育局, 国土局, 纪委, 派出所);
+# not people (离任村干部) nor places (定点医院, 娱乐场所), which a greeting does not address.
+_UNIT_NAME = re.compile(r"(?:局|委|部|办公室|政府|法院|检察院|派出所)$")
 
 
 def _over(value: object) -> int | tuple[int, frozenset[str]]:
@@ -63,6 +72,7 @@ class Knowledge:
     # head -> label -> {over: n}, or {over: (n, the only phrases of `over` that count)}
     precedence: dict[str, dict[str, dict[str, int | tuple[int, frozenset[str]]]]] = field(default_factory=dict)
     rule_labels: dict[str, dict[str, str]] = field(default_factory=dict)       # rule kind -> head -> label
+    _units: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (a department's name, department)
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
     _compound: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # "A+B" -> its parts
@@ -82,6 +92,7 @@ class Knowledge:
         self._share = {(phrase, head): 1.0 / sum(1 for h, _ in targets if h == head)
                        for phrase, targets in index.items() for head, _ in targets}
         self._order = {phrase: k for k, phrase in enumerate(index)}
+        self._addressee_cues()
         self._by_bigram, self._single = {}, []
         for phrase in index:
             if phrase in self._compound:
@@ -90,6 +101,27 @@ class Knowledge:
                 self._single.append(phrase)
             else:
                 self._by_bigram.setdefault(phrase[:2], []).append(phrase)
+
+    def _addressee_cues(self) -> None:
+        """The departments' names a greeting may carry, longest first, each weighing ADDRESSEE_WEIGHT (shared
+        when two departments list one name). Department only: the category an addressed unit handles is the
+        routing table's guess, and writers file across it (医保 fraud at a hospital as 卫生健康)."""
+        named = [(phrase, label) for label, phrases in self.cues.get("department", {}).items()
+                 for phrase in dict.fromkeys([label, *phrases])
+                 if len(phrase) >= 2 and "+" not in phrase and "干部" not in phrase and _UNIT_NAME.search(phrase)]
+        self._units = sorted(named, key=lambda item: -len(item[0]))
+        for phrase, _ in named:
+            self._share[(ADDRESSEE + phrase, "department")] = ADDRESSEE_WEIGHT / sum(1 for p, _ in named if p == phrase)
+
+    def _greeted(self, text: str, out: dict[str, dict[str, list[str]]]) -> None:
+        """The units the letter's greeting names, as department cues (`classifier/salutation.py`)."""
+        greeting = _SPACE.sub("", salutation(text))
+        for phrase, label in self._units if greeting else ():
+            if phrase in greeting:
+                greeting = greeting.replace(phrase, "|")  # 自然资源和规划局 is not also 规划局
+                have = out.setdefault("department", {}).setdefault(label, [])
+                if ADDRESSEE + phrase not in have:
+                    have.append(ADDRESSEE + phrase)
 
     @classmethod
     def from_office(cls, office: Office) -> Knowledge:
@@ -127,6 +159,7 @@ class Knowledge:
         for phrase in self._present(flat):
             for head, label in self._index[phrase]:
                 out.setdefault(head, {}).setdefault(label, []).append(phrase)
+        self._greeted(text, out)
         if rules is not None:
             for kind, heads in self.rule_labels.items():
                 words = rules.matched.get(kind, []) if getattr(rules, kind, False) else []

@@ -15,6 +15,7 @@ from xinfang.classifier.persist import load_model
 from xinfang.classifier.retrain import BASE_SIZE, FADE_OUT, generated_share, in_taxonomy, mix_training
 from xinfang.classifier.routing_table import STARTER, load_office, validate_office
 from xinfang.classifier.rules import apply_rules
+from xinfang.classifier.salutation import salutation
 from xinfang.core.errors import OfficeDataError
 
 
@@ -65,6 +66,30 @@ def test_cues_find_a_clerks_reasons_in_raw_and_segmented_text():
     edited = Knowledge(cues={"department": {"人社局": ["工资", "社保"], "组织部": ["工资"]}})
     shared = edited.scores("department", [edited.found("工资和社保")], ["人社局", "组织部"])
     assert shared[0].tolist() == pytest.approx([np.log1p(1.5), np.log1p(0.5)])  # shared by two: half each
+
+
+def test_the_greeting_names_the_unit_a_letter_is_for():
+    assert salutation("\n尊敬的县教育局领导：\n我是大圩乡圩东村周德明") == "尊敬的县教育局领导"
+    assert salutation("关于孙子上学的咨询\n\n教育局领导您好：我是一名退伍老兵") == "教育局领导您好"
+    assert salutation("致县纪委：\n我实名举报") == "致县纪委"
+    # a body line naming a unit is no greeting, nor is a title
+    assert salutation("希望市委市政府以及市教育局的领导们能管一下幼儿园乱收费的情况") == ""
+    assert salutation("标题：关于南关街夜市的一点建议\n我家也在南关街，夜市确实吵") == ""
+
+
+def test_a_unit_in_the_greeting_is_a_department_cue_worth_two_phrases():
+    knowledge = Knowledge.from_office(load_office())
+
+    def greeted(found: dict) -> list[str]:
+        return [p for labels in found.values() for ps in labels.values() for p in ps if p.startswith("抬头")]
+
+    found = knowledge.found("尊敬的县自然资源和规划局领导：\n我们村的学校旁边要建加油站。")
+    assert greeted(found) == ["抬头：自然资源和规划局"]  # the longest name, once, and no category cue
+    plain = {"department": {"自然资源局": found["department"]["自然资源局"][:-1]}}
+    with_greeting, without = knowledge.scores("department", [found, plain], ["自然资源局"])[:, 0]
+    assert np.expm1(with_greeting) - np.expm1(without) == pytest.approx(2.0)  # beside the name's ordinary cues
+    assert greeted(knowledge.found("领导你好：\n我去自然资源局问过三次，没人管。")) == []  # the body: an ordinary cue
+    assert greeted(knowledge.found("尊敬的老村干部们：\n大家好")) == []  # people are no unit
 
 
 def test_a_page_of_notes_is_not_a_petition_but_a_complaint_is():
