@@ -178,11 +178,22 @@ def _proper(name: str, places: frozenset[str]) -> bool:
     idfs = [matter.idf(t) for t in tokens]
     if any(len(t) == 1 and v < FUNCTION_CHAR_IDF for t, v in zip(tokens, idfs, strict=True)):
         return False
+    worded = _corpus_words(tokens)
     for i, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False)):
         if len(a) == 1 and len(b) == 1 and max(matter.idf(a), matter.idf(b)) >= PROPER_CHAR_IDF and not (
-                BROKEN_WORDS and _broken(a, b, first=i == 0)):
+                worded[i] or worded[i + 1]) and not (BROKEN_WORDS and _broken(a, b, first=i == 0)):
             return True
     return FIRM_NAMES and _firm_name(tokens)
+
+
+def _corpus_words(tokens: list[str]) -> list[bool]:
+    """Which single characters jieba left alone form, with a neighbour, a word of the general corpus (普|惠 in
+    普惠性幼儿园: a policy term all over the mail, not a firm's name nobody else uses)."""
+    worded = [False] * len(tokens)
+    for i, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False)):
+        if len(a) == 1 and len(b) == 1 and matter.idf(a + b) < matter.NAME_IDF:
+            worded[i] = worded[i + 1] = True
+    return worded
 
 
 def _broken(a: str, b: str, first: bool) -> bool:
