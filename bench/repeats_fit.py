@@ -149,7 +149,7 @@ def pair_row(new: Features, old: Features, gap: float | None,
 # strangers' messages alike in wording.
 PAIR_FILES = {"same_person": ("teddy_same_user_pairs.csv",), "other_person": ("teddy_cross_user_pairs.csv",)}
 # Strangers' messages that name one place or unit, as the index brings them together: measured only, all of them
-# (154 of 157 are different matters, so they say how often a shared name links strangers wrongly).
+# (nearly all are different matters, so they say how often a shared name links strangers wrongly).
 ANCHOR_PAIRS = "teddy_anchor_pairs.csv"
 
 

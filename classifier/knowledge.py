@@ -72,7 +72,7 @@ class Knowledge:
     # head -> label -> {over: n}, or {over: (n, the only phrases of `over` that count)}
     precedence: dict[str, dict[str, dict[str, int | tuple[int, frozenset[str]]]]] = field(default_factory=dict)
     rule_labels: dict[str, dict[str, str]] = field(default_factory=dict)       # rule kind -> head -> label
-    _units: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (a department's name, department)
+    _units: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)  # a unit's name, its departments
     _index: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _share: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
     _compound: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # "A+B" -> its parts
@@ -103,25 +103,30 @@ class Knowledge:
                 self._by_bigram.setdefault(phrase[:2], []).append(phrase)
 
     def _addressee_cues(self) -> None:
-        """The departments' names a greeting may carry, longest first, each weighing ADDRESSEE_WEIGHT (shared
-        when two departments list one name). Department only: the category an addressed unit handles is the
-        routing table's guess, and writers file across it (医保 fraud at a hospital as 卫生健康)."""
-        named = [(phrase, label) for label, phrases in self.cues.get("department", {}).items()
-                 for phrase in dict.fromkeys([label, *phrases])
-                 if len(phrase) >= 2 and "+" not in phrase and "干部" not in phrase and _UNIT_NAME.search(phrase)]
-        self._units = sorted(named, key=lambda item: -len(item[0]))
-        for phrase, _ in named:
-            self._share[(ADDRESSEE + phrase, "department")] = ADDRESSEE_WEIGHT / sum(1 for p, _ in named if p == phrase)
+        """The departments' names a greeting may carry, longest first, each with every department that lists
+        it. Department only: the category an addressed unit handles is the routing table's guess, and writers
+        file across it (医保 fraud at a hospital as 卫生健康)."""
+        units: dict[str, list[str]] = {}
+        for label, phrases in self.cues.get("department", {}).items():
+            for phrase in dict.fromkeys([label, *phrases]):
+                if len(phrase) >= 2 and "+" not in phrase and "干部" not in phrase and _UNIT_NAME.search(phrase):
+                    units.setdefault(phrase, []).append(label)
+        self._units = sorted(units.items(), key=lambda item: -len(item[0]))
 
     def _greeted(self, text: str, out: dict[str, dict[str, list[str]]]) -> None:
-        """The units the letter's greeting names, as department cues (`classifier/salutation.py`)."""
-        greeting = _SPACE.sub("", salutation(text))
-        for phrase, label in self._units if greeting else ():
-            if phrase in greeting:
-                greeting = greeting.replace(phrase, "|")  # 自然资源和规划局 is not also 规划局
+        """The units the letter's greeting names, as department cues (`classifier/salutation.py`): first in
+        the label's reasons (the page shows the first few), one per department however many of its names the
+        greeting gives (县纪委、县监委), after the precedence rules, which weigh what the letter says, not
+        whom it is written to."""
+        greeting = _SPACE.sub("", salutation(text)) if self._units and not self.empty else ""
+        for phrase, labels in self._units if greeting else ():
+            if phrase not in greeting:
+                continue
+            greeting = greeting.replace(phrase, "|")  # 自然资源和规划局 is not also 规划局
+            for label in labels:
                 have = out.setdefault("department", {}).setdefault(label, [])
-                if ADDRESSEE + phrase not in have:
-                    have.append(ADDRESSEE + phrase)
+                if not any(p.startswith(ADDRESSEE) for p in have):
+                    have.insert(0, ADDRESSEE + phrase)
 
     @classmethod
     def from_office(cls, office: Office) -> Knowledge:
@@ -159,7 +164,6 @@ class Knowledge:
         for phrase in self._present(flat):
             for head, label in self._index[phrase]:
                 out.setdefault(head, {}).setdefault(label, []).append(phrase)
-        self._greeted(text, out)
         if rules is not None:
             for kind, heads in self.rule_labels.items():
                 words = rules.matched.get(kind, []) if getattr(rules, kind, False) else []
@@ -173,6 +177,7 @@ class Knowledge:
             for label in [lab for lab, over in labels.items()
                           if lab in hits and any(_outranks(hits.get(o, ()), n) for o, n in over.items())]:
                 del hits[label]
+        self._greeted(text, out)
         return out
 
     def _present(self, flat: str) -> list[str]:
@@ -187,14 +192,16 @@ class Knowledge:
         return sorted(found, key=self._order.__getitem__)
 
     def scores(self, head: str, found: Sequence[dict], classes: Sequence[str]) -> np.ndarray:
-        """log(1 + distinct phrases, each 1/k when k labels share it) per letter and class of `classes`."""
+        """log(1 + distinct phrases, each 1/k when k labels share it) per letter and class of `classes`; the
+        unit a greeting names counts ADDRESSEE_WEIGHT for each department that lists the name."""
         out = np.zeros((len(found), len(classes)))
         column = {c: k for k, c in enumerate(classes)}
         share = self._share
         for i, hits in enumerate(found):
             for label, phrases in hits.get(head, {}).items():
                 if label in column:
-                    out[i, column[label]] = np.log1p(sum(share.get((p, head), 1.0) for p in phrases))
+                    out[i, column[label]] = np.log1p(sum(
+                        (ADDRESSEE_WEIGHT if p.startswith(ADDRESSEE) else share.get((p, head), 1.0)) for p in phrases))
         return out
 
     def is_petition(self, text: str, found: dict) -> bool:

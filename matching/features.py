@@ -114,8 +114,10 @@ UNIT = -2  # `person` of a key naming a unit of the matter (a factory, a school)
 def index_keys(identity: Identity, ents: Entities) -> list[tuple[int, int, str]]:
     """(hashed key, person, key): identity keys, and one key per place or unit named in the matter
     (锦绣家园, 白岩村, 鑫泰化工厂): how a neighbour's letter about the same matter is found when the
-    wording shares too little for the LSH bands."""
-    units = list(dict.fromkeys(matter.key_anchors(ents.anchors) + ents.units[:3]))[:8]
-    units += matter.name_variants(units)  # after the eight: a letter indexed before keeps all its earlier keys
+    wording shares too little for the LSH bands. Then the names without their place word that the letter's
+    entities keep (滨河鑫泰化工 -> 鑫泰化工): read from the stored entities, not computed again, so that
+    removing a letter (`store.remove_letter`) deletes exactly the keys it was written with."""
+    units = matter.keyed_names(ents.anchors, ents.units)
+    units += [v for v in ents.variants if v not in units]
     keys = identity.index_keys() + [(f"unit:{unit}", UNIT) for unit in units]
     return [(key_hash(key), person, key) for key, person in keys]

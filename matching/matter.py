@@ -156,10 +156,17 @@ def key_anchors(found: list[str], limit: int = 6) -> list[str]:
     return sorted(dict.fromkeys(named), key=lambda a: -idf(a))[:limit]
 
 
+def keyed_names(found: list[str], units: list[str]) -> list[str]:
+    """The places and units a letter is indexed by (`features.index_keys`): its key anchors, then its first
+    unit names; eight at most."""
+    return list(dict.fromkeys(key_anchors(found) + units[:3]))[:8]
+
+
 def name_variants(found: list[str], limit: int = 2) -> list[str]:
     """Key names without the place word a writer puts before a firm or 小区 (滨河|鑫泰化工 -> 鑫泰化工): one
     neighbour writes the firm's registered name, another the name the village calls it by. Pair scoring
-    already takes them as one name (`anchor_overlap`); the index must also bring the two letters together."""
+    already takes them as one name (`anchor_overlap`); the index must also bring the two letters together.
+    What is left must still be a name: not an ordinary word (阳光|花园小区, 第一|人民医院) nor a kind of place."""
     out: list[str] = []
     for name in found:
         suffix = _SUFFIX_RE.search(name, max(0, len(name) - 4))
@@ -169,8 +176,10 @@ def name_variants(found: list[str], limit: int = 2) -> list[str]:
             continue
         tokens = jieba.lcut(name[:suffix.start()], HMM=False)
         rest = "".join(tokens[1:])
-        if len(tokens) > 1 and len(tokens[0]) > 1 and len(rest) >= 2 and idf(rest + suffix.group(0)) >= NAME_IDF:
-            out.append(rest + suffix.group(0))
+        variant = rest + suffix.group(0)
+        if (len(tokens) > 1 and len(tokens[0]) > 1 and len(rest) >= 2 and idf(variant) >= NAME_IDF
+                and not _common_start(rest) and rest not in _GENERIC and variant not in _GENERIC):
+            out.append(variant)
     return list(dict.fromkeys(v for v in out if v not in found))[:limit]
 
 

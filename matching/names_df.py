@@ -26,7 +26,7 @@ def name_counts(session: Session, feats: Features, exclude: int | None = None, c
     """{name: letters in the index naming it (at most `cap`)} for every place or unit the letter names.
 
     The letter itself is not counted (`exclude`: a re-run after it was indexed). One UNION ALL of small
-    indexed range reads (SQLite and PostgreSQL alike), at most eight keys (`index_keys` keeps eight units).
+    indexed range reads (SQLite and PostgreSQL alike), one per unit key (`index_keys`: ten at most).
     """
     names = unit_names(feats)
     if not names:

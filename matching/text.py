@@ -162,12 +162,15 @@ class Entities:
     keywords: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # complaint kinds (`kinds.kinds`); empty on rows stored before
     people: list[str] = field(default_factory=list)  # people named with their role (`matter.role_names`); likewise
+    # key names without their place word (`matter.name_variants`), kept so that re-indexing a letter computes
+    # the keys it was stored with whatever jieba's dictionary holds by then; empty on rows stored before
+    variants: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"places": self.places, "units": self.units, "amounts": self.amounts, "years": self.years,
                 "demand": self.demand, "terms": self.terms, "dates": self.dates, "anchors": self.anchors,
                 "followup": self.followup, "new_matter": self.new_matter, "days": self.days,
-                "keywords": self.keywords, "kinds": self.kinds, "people": self.people}
+                "keywords": self.keywords, "kinds": self.kinds, "people": self.people, "variants": self.variants}
 
     @classmethod
     def from_json(cls, data: dict) -> Entities:
@@ -175,7 +178,7 @@ class Entities:
                    list(data.get("years", [])), str(data.get("demand", "")), dict(data.get("terms", {})),
                    list(data.get("dates", [])), list(data.get("anchors", [])), bool(data.get("followup")),
                    bool(data.get("new_matter")), list(data.get("days", [])), list(data.get("keywords", [])),
-                   list(data.get("kinds", [])), list(data.get("people", [])))
+                   list(data.get("kinds", [])), list(data.get("people", [])), list(data.get("variants", [])))
 
 
 def _unique(items: list[str], limit: int = 12) -> list[str]:
@@ -197,9 +200,11 @@ def entities(text: str, known_places: list[str], remove: list[str] | None = None
     amounts = [f"{float(n):g}{unit.replace('万元', '万')}" for n, unit in _AMOUNT.findall(body)]
     years = [y for y, _ in _DATE.findall(body)]
     demand = demand_text(body)
-    return Entities(_unique(places), _unique(units), _unique(amounts), _unique(years), demand, terms(cleaned),
-                    full_dates(text), matter.anchors(body), matter.followup(text), matter.new_matter(text),
-                    matter.month_days(text), matter.keywords(body), kinds(body, lexicon), matter.role_names(body))
+    found = Entities(_unique(places), _unique(units), _unique(amounts), _unique(years), demand, terms(cleaned),
+                     full_dates(text), matter.anchors(body), matter.followup(text), matter.new_matter(text),
+                     matter.month_days(text), matter.keywords(body), kinds(body, lexicon), matter.role_names(body))
+    found.variants = matter.name_variants(matter.keyed_names(found.anchors, found.units))
+    return found
 
 
 def demand_text(body: str, limit: int = 200) -> str:

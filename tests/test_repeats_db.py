@@ -193,6 +193,30 @@ def test_a_firm_written_with_and_without_its_place_word_is_found_in_the_index(db
             assert not set(feats.bands) & set(compute(first, fields("李四")).bands)
 
 
+def test_a_letter_leaves_no_key_behind_when_it_is_indexed_again(db_settings):
+    """Re-indexing deletes the keys a letter was written with before writing its new ones: the name keys
+    without a place word are read from the stored entities, so a word the segmenter learnt in between (an
+    office's place name, 滨河鑫) changes nothing."""
+    import jieba
+
+    from xinfang.matching.service import features_of
+    from xinfang.matching.store import remove_letter
+
+    fresh(db_settings.database_url)
+    text = "我们后屯村紧挨着滨河鑫泰化工有限公司，夜里排放刺鼻气体，庄稼都枯了。"
+    with session_scope(db_settings.database_url) as session:
+        letter = add(session, text, fields("李四"), date(2023, 5, 1))
+        assert "unit:鑫泰化工" in [key for _, _, key in features_of(letter, OFFICE).keys]
+        stored = session.scalar(select(func.count()).select_from(RepeatKey).where(RepeatKey.letter_id == letter.id))
+        jieba.add_word("滨河鑫")
+        try:
+            remove_letter(session, letter.id)
+            left = session.scalar(select(func.count()).select_from(RepeatKey).where(RepeatKey.letter_id == letter.id))
+        finally:
+            jieba.del_word("滨河鑫")
+        assert stored and left == 0
+
+
 def test_a_template_band_does_not_crowd_out_an_old_original(db_settings):
     """A band of more than BAND_CAP letters (a template sentence) is skipped: the old letter that shares
     the rarer bands is found however many newer letters share the popular one, and a letter sharing

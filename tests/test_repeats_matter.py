@@ -67,6 +67,8 @@ def test_a_key_name_without_its_place_word_is_keyed_too():
     assert name_variants(["滨河鑫泰化工", "后屯村"]) == ["鑫泰化工"]
     # a name that is one word, or whose rest is an ordinary word, has no other key
     assert name_variants(["锦绣家园", "白岩工业园区", "鑫泰化工"]) == []
+    # what is left is an ordinary word or a kind of place: a key shared by unrelated letters
+    assert name_variants(["阳光花园小区", "第一人民医院", "城关中心小学", "滨河安置小区"]) == []
 
 
 def test_a_shorter_angrier_rewording_keeps_the_rarer_words_and_another_matter_does_not():

@@ -183,8 +183,8 @@ def test_pieces_of_words_the_name_scan_cut_are_no_proper_names():
 
 def test_a_word_of_the_general_corpus_jieba_splits_is_no_proper_name():
     """普惠性幼儿园 (a policy term in every kindergarten letter) is cut 普|惠|性 by jieba like an unknown name, but
-    普惠 is a word of the corpus: three real pairs of strangers' letters were tied by it. Names no corpus knows
-    (恒泰, 深业睿城, 鑫源) stay names."""
+    普惠 is a word of the corpus: real letters of strangers about different kindergartens were tied by it. Names
+    no corpus knows (恒泰, 深业睿城, 鑫源) stay names."""
     for phrase in ("普惠性", "普惠性幼儿园"):
         assert not _proper(phrase, frozenset()), phrase
     for name in ("恒泰建材", "深业睿城", "鑫源", "泉塘中学", "白岩"):

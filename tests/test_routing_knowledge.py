@@ -10,7 +10,7 @@ import pytest
 
 from xinfang.classifier.calibration import apply_calibration, load_calibration
 from xinfang.classifier.heads import blend, fit_blend
-from xinfang.classifier.knowledge import Knowledge
+from xinfang.classifier.knowledge import ADDRESSEE, Knowledge
 from xinfang.classifier.persist import load_model
 from xinfang.classifier.retrain import BASE_SIZE, FADE_OUT, generated_share, in_taxonomy, mix_training
 from xinfang.classifier.routing_table import STARTER, load_office, validate_office
@@ -71,25 +71,46 @@ def test_cues_find_a_clerks_reasons_in_raw_and_segmented_text():
 def test_the_greeting_names_the_unit_a_letter_is_for():
     assert salutation("\n尊敬的县教育局领导：\n我是大圩乡圩东村周德明") == "尊敬的县教育局领导"
     assert salutation("关于孙子上学的咨询\n\n教育局领导您好：我是一名退伍老兵") == "教育局领导您好"
-    assert salutation("致县纪委：\n我实名举报") == "致县纪委"
-    # a body line naming a unit is no greeting, nor is a title
-    assert salutation("希望市委市政府以及市教育局的领导们能管一下幼儿园乱收费的情况") == ""
-    assert salutation("标题：关于南关街夜市的一点建议\n我家也在南关街，夜市确实吵") == ""
+    assert salutation("致县纪委：\n我实名举报") == salutation("致：县纪委\n我实名举报") == "致县纪委"
+    # OCR broke the greeting after its opening word, or inside a name
+    assert salutation("尊敬的\n县教育局领导：\n我是") == salutation("尊敬的县教\n育局领导：\n我是") == "尊敬的县教育局领导"
+    # the writer's own employer after the greeting is not whom the letter is for
+    assert salutation("尊敬的领导我是县教育局退休教师，反映待遇问题") == "尊敬的领导"
+    # a body clause, a title, or 致使 is no greeting, though it names a unit and ends in 负责人, 同志 or 领导们
+    for body in ("希望市委市政府以及市教育局的领导们能管一下幼儿园乱收费的情况", "希望市教育局的领导们，能管一下",
+                 "标题：关于南关街夜市的一点建议\n我家也在南关街，夜市确实吵",
+                 "关于县公安局民警不作为的投诉\n我去县公安局找了负责人，他说再等等",
+                 "我们找到了县公安局的王同志，他说再等等", "村里的事\n\n致使县环保局多次来查也没用"):
+        assert salutation(body) == "", body
 
 
 def test_a_unit_in_the_greeting_is_a_department_cue_worth_two_phrases():
     knowledge = Knowledge.from_office(load_office())
 
     def greeted(found: dict) -> list[str]:
-        return [p for labels in found.values() for ps in labels.values() for p in ps if p.startswith("抬头")]
+        return [p for labels in found.values() for ps in labels.values() for p in ps if p.startswith(ADDRESSEE)]
 
     found = knowledge.found("尊敬的县自然资源和规划局领导：\n我们村的学校旁边要建加油站。")
     assert greeted(found) == ["抬头：自然资源和规划局"]  # the longest name, once, and no category cue
-    plain = {"department": {"自然资源局": found["department"]["自然资源局"][:-1]}}
+    assert found["department"]["自然资源局"][0] == "抬头：自然资源和规划局"  # first: the page shows the first few
+    plain = {"department": {"自然资源局": [p for p in found["department"]["自然资源局"] if not p.startswith(ADDRESSEE)]}}
     with_greeting, without = knowledge.scores("department", [found, plain], ["自然资源局"])[:, 0]
     assert np.expm1(with_greeting) - np.expm1(without) == pytest.approx(2.0)  # beside the name's ordinary cues
     assert greeted(knowledge.found("领导你好：\n我去自然资源局问过三次，没人管。")) == []  # the body: an ordinary cue
     assert greeted(knowledge.found("尊敬的老村干部们：\n大家好")) == []  # people are no unit
+    # one department greeted by two of its names counts once
+    assert greeted(knowledge.found("尊敬的县纪委、县监委领导：\n我实名举报村支书")) == ["抬头：纪委"]
+    # the precedence rules weigh what the letter says, not whom it is written to
+    kept = knowledge.found("尊敬的县住建局领导：\n学校旁边的工地夜里施工，噪音很大。")
+    assert kept["department"]["住建局"][0] == "抬头：住建局"
+
+
+def test_a_unit_name_two_departments_list_is_a_greeting_cue_of_both():
+    knowledge = Knowledge(cues={"department": {"公安局": ["派出所"], "司法局": ["派出所", "司法所"]}})
+    found = knowledge.found("尊敬的城关派出所领导：\n我家的事")
+    assert found["department"]["公安局"][0] == found["department"]["司法局"][0] == "抬头：派出所"
+    scores = knowledge.scores("department", [found], ["公安局", "司法局"])[0]
+    assert scores.tolist() == pytest.approx([np.log1p(2.5), np.log1p(2.5)])  # the greeting 2 each, 派出所 ½ each
 
 
 def test_a_page_of_notes_is_not_a_petition_but_a_complaint_is():
