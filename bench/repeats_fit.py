@@ -153,10 +153,10 @@ PAIR_FILES = {"same_person": ("teddy_same_user_pairs.csv",), "other_person": ("t
 ANCHOR_PAIRS = "teddy_anchor_pairs.csv"
 
 
-def teddy_pairs(kind: str, split: str, feats: FeatureCache, files: tuple[str, ...] | None = None
+def teddy_pairs(kind: str, split: str | None, feats: FeatureCache, files: tuple[str, ...] | None = None
                 ) -> tuple[list[list[float]], list[int], list[dict]]:
-    """Rows, labels and the fixture rows of a model's labelled files (`PAIR_FILES`) and split (the later
-    message is `new`)."""
+    """Rows, labels and the fixture rows of a model's labelled files (`PAIR_FILES`) and split (None: every
+    split; the later message is `new`)."""
     positive = "repeat" if kind == "same_person" else "same_matter"
     rows, labels, kept = [], [], []
     for name in files or PAIR_FILES[kind]:
@@ -164,11 +164,11 @@ def teddy_pairs(kind: str, split: str, feats: FeatureCache, files: tuple[str, ..
     return rows, labels, kept
 
 
-def _read_pairs(path: Path, positive: str, split: str, feats: FeatureCache, kind: str,
+def _read_pairs(path: Path, positive: str, split: str | None, feats: FeatureCache, kind: str,
                 rows: list[list[float]], labels: list[int], kept: list[dict]) -> None:
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["split"] != split:
+            if split is not None and row["split"] != split:
                 continue
             a, b = (row["source"], row["a_id"]), (row["source"], row["b_id"])
             ma, mb = feats.messages[a], feats.messages[b]
@@ -331,10 +331,7 @@ def held_out(params: dict | None = None) -> dict:
     # a pair links when its score reaches its tier's cut: scores shifted so that one cut (0) applies
     margin = score_rows(rows, params["other_person"]) - tier_cuts(rows, params["thresholds"])
     out["other_person"] = pr(margin, labels, 0.0)
-    rows, labels = [], []
-    for split in ("fit", "test"):
-        more, more_labels, _ = teddy_pairs("other_person", split, feats, (ANCHOR_PAIRS,))
-        rows, labels = rows + more, labels + more_labels
+    rows, labels, _ = teddy_pairs("other_person", None, feats, (ANCHOR_PAIRS,))
     margin = score_rows(rows, params["other_person"]) - tier_cuts(rows, params["thresholds"])
     out["other_person_shared_name"] = pr(margin, labels, 0.0)
     return out

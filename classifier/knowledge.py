@@ -112,6 +112,8 @@ class Knowledge:
                 if len(phrase) >= 2 and "+" not in phrase and "干部" not in phrase and _UNIT_NAME.search(phrase):
                     units.setdefault(phrase, []).append(label)
         self._units = sorted(units.items(), key=lambda item: -len(item[0]))
+        # each department listing the name counts its greeting cue ADDRESSEE_WEIGHT (`scores`)
+        self._share.update({(ADDRESSEE + phrase, "department"): ADDRESSEE_WEIGHT for phrase in units})
 
     def _greeted(self, text: str, out: dict[str, dict[str, list[str]]]) -> None:
         """The units the letter's greeting names, as department cues (`classifier/salutation.py`): first in
@@ -200,8 +202,7 @@ class Knowledge:
         for i, hits in enumerate(found):
             for label, phrases in hits.get(head, {}).items():
                 if label in column:
-                    out[i, column[label]] = np.log1p(sum(
-                        (ADDRESSEE_WEIGHT if p.startswith(ADDRESSEE) else share.get((p, head), 1.0)) for p in phrases))
+                    out[i, column[label]] = np.log1p(sum(share.get((p, head), 1.0) for p in phrases))
         return out
 
     def is_petition(self, text: str, found: dict) -> bool:

@@ -24,6 +24,7 @@ _NAMED_SUFFIX = ("小区", "花园", "家园", "华府", "华苑", "名苑", "�
                  "医院", "卫生院", "卫生室", "工地", "项目", "市场", "景区", "园区", "车站", "酒店", "茶楼", "超市",
                  "物业", "驾校", "银行", "河", "渠", "水库", "桥", "站", "苑", "城")
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, _NAMED_SUFFIX), key=len, reverse=True)))
+_SUFFIX_AT_END = re.compile(f"(?:{_SUFFIX_RE.pattern})$")
 _STOP = set("的了在是和与把被对向从给让将我们他她你就都也还又再令求告请个这那该此其家到及说没有不去来要给叫于住位近旁边"
             "县市区省镇乡里个一拆建修占挖关开办拨欠找问反映")
 _GENERIC = {"小区", "社区", "村里", "我们村", "本村", "该村", "全村", "村组", "公司", "物业公司", "物业", "工地", "项目",
@@ -169,9 +170,7 @@ def name_variants(found: list[str], limit: int = 2) -> list[str]:
     What is left must still be a name: not an ordinary word (阳光|花园小区, 第一|人民医院) nor a kind of place."""
     out: list[str] = []
     for name in found:
-        suffix = _SUFFIX_RE.search(name, max(0, len(name) - 4))
-        while suffix and suffix.end() != len(name):
-            suffix = _SUFFIX_RE.search(name, suffix.start() + 1)
+        suffix = _SUFFIX_AT_END.search(name, max(0, len(name) - 4))
         if not suffix:
             continue
         tokens = jieba.lcut(name[:suffix.start()], HMM=False)
