@@ -128,7 +128,7 @@ class NameCounts:
                 for name in unit_names(feats).values()}
 
 
-TIERS = {"other": 1.0, "area": 2.0, "named": 3.0, "named_kind": 4.0}  # the last column of a pair row (0: no anchor)
+TIERS = {"other": 1.0, "area": 2.0, "named": 3.0, "named_kind": 4.0, "named_kind_area": 5.0}  # the last column of a pair row (0: no anchor)
 
 
 def pair_row(new: Features, old: Features, gap: float | None,
@@ -302,6 +302,7 @@ def tier_cuts(rows: list[list[float]], thresholds: dict) -> np.ndarray:
     named = thresholds.get("same_matter_min_named", general)
     by_tier = {0.0: 2.0, 1.0: general, 2.0: thresholds["same_matter_min_area"], 3.0: named,
                4.0: thresholds.get("same_matter_min_named_kind", named)}
+    by_tier[5.0] = thresholds.get("same_matter_min_named_kind_area", by_tier[4.0])
     return np.array([by_tier[r[-1]] for r in rows])
 
 
@@ -375,8 +376,13 @@ def main() -> None:
             # 欠薪, both 漏水) likewise, never above the proper-name cut.
             named_cut = _tier_cut("proper-name", TIERS["named"], rows, real, labels, g_rows, generated, g_y, cut)
             params["thresholds"]["same_matter_min_named"] = named_cut
-            params["thresholds"]["same_matter_min_named_kind"] = _tier_cut(
-                "proper-name and same-kind", TIERS["named_kind"], rows, real, labels, g_rows, generated, g_y, named_cut)
+            kind_cut = _tier_cut("proper-name and same-kind", TIERS["named_kind"], rows, real, labels, g_rows, generated,
+                                 g_y, named_cut)
+            params["thresholds"]["same_matter_min_named_kind"] = kind_cut
+            # ... and one village or community both name (neighbours about one factory), never above that.
+            params["thresholds"]["same_matter_min_named_kind_area"] = _tier_cut(
+                "proper-name, same-kind and village", TIERS["named_kind_area"], rows, real, labels, g_rows, generated,
+                g_y, kind_cut)
     cut = params["thresholds"]["repeat_min"]
     # Weaker identities: at least 0.2 / 0.3 above the cut, higher when the generated pairs of such identities
     # need it for precision ≥ WEAK_PRECISION.

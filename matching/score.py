@@ -146,14 +146,22 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
             "same_kind": same_kind, "other_kind": other_kind,
             "rare_kind": same_kind if rare is not None else 0.0,
             "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8], "shared_target": target,
-            "rare_name": rare, "rare_count": rare_n,
+            "rare_name": rare, "rare_count": rare_n, "shared_area": shared_area(shared),
             "kinds": [k for k in ents.kinds if k in other.kinds]}
+
+
+_VILLAGE = ("村", "社区")  # a 组 (三组) recurs in every village; a 街道 or 镇 holds many villages
+
+
+def shared_area(shared: list[str]) -> str | None:
+    """A village or community both letters name (白岩村, 泉星社区), among the anchors they share."""
+    return min((a for a in shared if a.endswith(_VILLAGE) and len(a) >= 3), default=None)
 
 
 KEYWORD_HEAD = 5
 RARE_COUNT = 3  # a name in at most this many of the office's earlier letters (the candidate among them) is rare
 _BUILDING = re.compile(r"[0-9]{1,3}(?:栋|号楼|幢|单元)")
-_NOT_FEATURES = ("shared", "shared_keywords", "shared_target", "rare_name", "rare_count", "kinds")
+_NOT_FEATURES = ("shared", "shared_keywords", "shared_target", "rare_name", "rare_count", "kinds", "shared_area")
 
 
 def name_count(name: str, counts: dict[str, int]) -> int | None:
@@ -315,6 +323,8 @@ def matter_score(sig: np.ndarray, ents: Entities, cand: Candidate, kind: str = "
         detail.update(rare_name=feats["rare_name"], rare_count=feats["rare_count"])
     if feats["kinds"]:
         detail["kinds"] = feats["kinds"]
+    if feats["shared_area"]:
+        detail["shared_area"] = feats["shared_area"]
     return score, detail
 
 
@@ -386,9 +396,14 @@ def anchor_tier(anchor: str, places: frozenset[str] = frozenset()) -> str:
 
 def link_tier(anchor: str, detail: dict, places: frozenset[str] = frozenset()) -> str:
     """`anchor_tier`, with `named_kind` for a proper name both letters give when they also complain of the same
-    kind of thing (`kinds`: both about 欠薪, both about 漏水): the firm and what it did agree, however worded."""
+    kind of thing (`kinds`: both about 欠薪, both about 漏水): the firm and what it did agree, however worded;
+    and `named_kind_area` when both letters also name one village or community (`shared_area`): neighbours
+    about one factory. On real messages a proper name and a complaint kind in common are one matter only now
+    and then (a city-wide developer draws many complaints of one kind); in one village they nearly always are."""
     tier = anchor_tier(anchor, places)
-    return "named_kind" if tier == "named" and detail.get("same_kind") else tier
+    if tier != "named" or not detail.get("same_kind"):
+        return tier
+    return "named_kind_area" if detail.get("shared_area") else "named_kind"
 
 
 def _passes(score: float, tier: str, cut: dict) -> bool:
@@ -396,8 +411,11 @@ def _passes(score: float, tier: str, cut: dict) -> bool:
     if tier == "area":
         return score >= cut["same_matter_min_area"]
     named = cut.get("same_matter_min_named", cut["same_matter_min"])
+    named_kind = cut.get("same_matter_min_named_kind", named)
+    if tier == "named_kind_area":
+        return score >= cut.get("same_matter_min_named_kind_area", named_kind)
     if tier == "named_kind":
-        return score >= cut.get("same_matter_min_named_kind", named)
+        return score >= named_kind
     if tier == "named":
         return score >= named
     return score >= cut["same_matter_min"]
@@ -433,6 +451,9 @@ def explain(reason: dict, words: int = 5) -> str:
     elif anchor:
         kind, _, name = anchor.partition("：")
         parts.append(f"{'同一村/社区' if kind == '同村' else '都点名'}：{name}")
+    area = reason.get("shared_area") if anchor.startswith(("同一对象", "同一地点", "同一单位")) else None
+    if area and area not in anchor:
+        parts.append(f"同一村/社区：{area}")
     if reason.get("same_kind") and reason.get("kinds"):
         parts.append("同类诉求：" + "、".join(reason["kinds"]))
     target = reason.get("shared_target")
@@ -502,7 +523,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
         score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity),
                                      name_counts, known_villages)
         if score < min(cut["same_matter_min"], cut.get("same_matter_min_named", 1.0),
-                       cut.get("same_matter_min_named_kind", 1.0)):
+                       cut.get("same_matter_min_named_kind", 1.0), cut.get("same_matter_min_named_kind_area", 1.0)):
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
         if anchor and _passes(score, link_tier(anchor, detail, known_villages), cut):

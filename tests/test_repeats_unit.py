@@ -19,6 +19,7 @@ from xinfang.matching.score import (
     link_tier,
     pair_features,
     same_matter_anchor,
+    shared_area,
     two_firms,
 )
 from xinfang.matching.stage import implication
@@ -308,6 +309,26 @@ def test_one_firm_and_the_same_kind_of_complaint_is_the_proper_name_and_kind_tie
     assert _passes(0.6, "named_kind", cut) and not _passes(0.6, "named", cut)
     assert _passes(0.75, "named", {k: v for k, v in cut.items() if k != "same_matter_min_named_kind"})
     assert "同类诉求：欠薪" in explain({"anchor": "同一对象：恒泰", "rare_count": 1, "same_kind": 1.0, "kinds": ["欠薪"]})
+
+
+def test_one_firm_one_kind_and_one_village_is_the_neighbours_tier() -> None:
+    """Neighbours about one factory name their village too: a proper name, the same kind of complaint and a
+    village or community both letters name get their own (lower) cut; a 组 or 街道 is no such village, and
+    the reviewer is shown the village."""
+    assert shared_area(["恒泰", "白岩", "白岩村"]) == "白岩村"
+    assert shared_area(["泉星", "泉星社区"]) == "泉星社区"
+    assert shared_area(["三组", "滩城街道", "村"]) is None
+    here = {"same_kind": 1.0, "shared_area": "白岩村"}
+    assert link_tier("同一对象：恒泰", here) == "named_kind_area"
+    assert link_tier("同一对象：恒泰", {"same_kind": 0.0, "shared_area": "白岩村"}) == "named"
+    assert link_tier("同村：白岩村", here) == "area"
+    cut = {"same_matter_min": 0.8, "same_matter_min_area": 0.9, "same_matter_min_named": 0.7,
+           "same_matter_min_named_kind": 0.6, "same_matter_min_named_kind_area": 0.3}
+    assert _passes(0.4, "named_kind_area", cut) and not _passes(0.4, "named_kind", cut)
+    assert not _passes(0.5, "named_kind_area", {k: v for k, v in cut.items() if not k.endswith("_area")})
+    shown = explain({"anchor": "同一对象：恒泰", "rare_count": 0, "same_kind": 1.0, "kinds": ["污染"],
+                     "shared_area": "白岩村"})
+    assert "同一村/社区：白岩村" in shown and "同类诉求：污染" in shown
 
 
 def test_one_first_word_in_two_trades_is_two_firms() -> None:
