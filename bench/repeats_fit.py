@@ -134,9 +134,10 @@ TIERS = {"other": 1.0, "area": 2.0, "named": 3.0, "named_kind": 4.0, "named_kind
 def pair_row(new: Features, old: Features, gap: float | None,
              known_villages: frozenset[str] = frozenset(), counts: dict[str, int] | None = None) -> list[float]:
     """The model features, then one more column: 0 when the pair has no same-matter anchor, else its
-    `TIERS` value (`score.anchor_tier`: 1 a name or copy, 2 a shared village only, 3 a proper name; not a
-    feature: the same-matter thresholds are chosen per tier among anchored pairs, since only those can be linked). `known_villages`: the county's villages, as the
-    pipeline passes them (generated letters; the 泰迪杯 messages have no gazetteer)."""
+    `TIERS` value (`score.link_tier`: 1 a name or copy, 2 a shared village only, 3 a proper name, 4 with the
+    same kind of complaint, 5 and one village both name; not a feature: the same-matter thresholds are chosen
+    per tier among anchored pairs, since only those can be linked). `known_villages`: the county's villages,
+    as the pipeline passes them (generated letters; the 泰迪杯 messages have no gazetteer)."""
     cand = Candidate(0, old.sig, old.identity, old.entities, "", None, None, None)
     values = pair_features(new.sig, new.entities, cand, gap, home_places(new.identity, old.identity), counts,
                            known_villages)

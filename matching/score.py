@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -146,16 +146,21 @@ def pair_features(sig: np.ndarray, ents: Entities, cand: Candidate, gap: float |
             "same_kind": same_kind, "other_kind": other_kind,
             "rare_kind": same_kind if rare is not None else 0.0,
             "shared": shared[:6] + sorted(amounts)[:2], "shared_keywords": kw_shared[:8], "shared_target": target,
-            "rare_name": rare, "rare_count": rare_n, "shared_area": shared_area(shared),
+            "rare_name": rare, "rare_count": rare_n, "shared_area": shared_area(shared, (rare, target), places),
             "kinds": [k for k in ents.kinds if k in other.kinds]}
 
 
-_VILLAGE = ("村", "社区")  # a 组 (三组) recurs in every village; a 街道 or 镇 holds many villages
-
-
-def shared_area(shared: list[str]) -> str | None:
-    """A village or community both letters name (白岩村, 泉星社区), among the anchors they share."""
-    return min((a for a in shared if a.endswith(_VILLAGE) and len(a) >= 3), default=None)
+def shared_area(shared: list[str], names: Sequence[str | None] = (), places: frozenset[str] = frozenset()
+                ) -> str | None:
+    """A village or community both letters name (白岩村, 南关社区), the rarest first as `shared` comes; not the
+    firm or site itself when its own name ends so (恒泰度假村 in `names`, the name that ties the letters), and,
+    when the county's villages are known (`places`, without suffix), one of them."""
+    for area in shared:
+        if not area.endswith(_VILLAGE) or len(area) < 3 or any(n and (n in area or area in n) for n in names):
+            continue
+        if not places or area.removesuffix("社区").removesuffix("村") in places:
+            return area
+    return None
 
 
 KEYWORD_HEAD = 5
@@ -372,7 +377,8 @@ def same_matter_anchor(identity: Identity, ents: Entities, cand: Candidate, deta
     return None
 
 
-_AREA = ("村", "组", "社区", "街道", "镇", "乡")
+_VILLAGE = ("村", "社区")  # one village or community; a 组 (三组) recurs in every village, a 街道 or 镇 holds many
+_AREA = (*_VILLAGE, "组", "街道", "镇", "乡")
 
 
 def area_only(anchor: str) -> bool:
@@ -399,7 +405,7 @@ def link_tier(anchor: str, detail: dict, places: frozenset[str] = frozenset()) -
     kind of thing (`kinds`: both about 欠薪, both about 漏水): the firm and what it did agree, however worded;
     and `named_kind_area` when both letters also name one village or community (`shared_area`): neighbours
     about one factory. On real messages a proper name and a complaint kind in common are one matter only now
-    and then (a city-wide developer draws many complaints of one kind); in one village they nearly always are."""
+    and then (a city-wide developer draws many complaints of one kind); in one village they usually are."""
     tier = anchor_tier(anchor, places)
     if tier != "named" or not detail.get("same_kind"):
         return tier

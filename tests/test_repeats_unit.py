@@ -17,6 +17,7 @@ from xinfang.matching.score import (
     decide,
     explain,
     link_tier,
+    matter_score,
     pair_features,
     same_matter_anchor,
     shared_area,
@@ -318,6 +319,9 @@ def test_one_firm_one_kind_and_one_village_is_the_neighbours_tier() -> None:
     assert shared_area(["恒泰", "白岩", "白岩村"]) == "白岩村"
     assert shared_area(["泉星", "泉星社区"]) == "泉星社区"
     assert shared_area(["三组", "滩城街道", "村"]) is None
+    assert shared_area(["恒泰度假村", "恒泰度假"], ("恒泰度假", None)) is None  # the firm itself, not a village
+    assert shared_area(["白岩村"], (), frozenset({"白岩"})) == "白岩村"
+    assert shared_area(["新农村"], (), frozenset({"白岩"})) is None  # not one of the county's villages
     here = {"same_kind": 1.0, "shared_area": "白岩村"}
     assert link_tier("同一对象：恒泰", here) == "named_kind_area"
     assert link_tier("同一对象：恒泰", {"same_kind": 0.0, "shared_area": "白岩村"}) == "named"
@@ -325,10 +329,27 @@ def test_one_firm_one_kind_and_one_village_is_the_neighbours_tier() -> None:
     cut = {"same_matter_min": 0.8, "same_matter_min_area": 0.9, "same_matter_min_named": 0.7,
            "same_matter_min_named_kind": 0.6, "same_matter_min_named_kind_area": 0.3}
     assert _passes(0.4, "named_kind_area", cut) and not _passes(0.4, "named_kind", cut)
-    assert not _passes(0.5, "named_kind_area", {k: v for k, v in cut.items() if not k.endswith("_area")})
+    assert not _passes(0.5, "named_kind_area", {k: v for k, v in cut.items() if k != "same_matter_min_named_kind_area"})
     shown = explain({"anchor": "同一对象：恒泰", "rare_count": 0, "same_kind": 1.0, "kinds": ["污染"],
                      "shared_area": "白岩村"})
     assert "同一村/社区：白岩村" in shown and "同类诉求：污染" in shown
+
+
+def test_neighbours_letters_carry_their_village_and_a_resort_is_no_village() -> None:
+    """Through the pair scoring: two villagers' letters about one plant name their village, which the link's
+    reason carries; two letters about a resort whose name ends in 村 name no village."""
+    def scored(a: str, b: str) -> dict:
+        old = compute(a, fields(name="赵春梅"))
+        new = compute(b, fields(name="吴国强"))
+        cand = Candidate(1, old.sig, old.identity, old.entities, a, None, None, None)
+        return matter_score(new.sig, new.entities, cand, "other_person")[1]
+
+    plant = scored("白岩村的恒泰建材厂粉尘噪音扰民，破碎机通宵开，请环保部门查处。",
+                   "我们白岩村旁边的恒泰建材厂晚上机器轰隆隆响，粉尘满天，请求责令整改。")
+    assert plant["shared_area"] == "白岩村"
+    resort = scored("恒泰度假村的音响每晚吵到半夜，噪音扰民，请求处理。",
+                    "恒泰度假村夜里放音乐，噪音太大睡不着，请管一管。")
+    assert "shared_area" not in resort
 
 
 def test_one_first_word_in_two_trades_is_two_firms() -> None:
