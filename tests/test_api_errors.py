@@ -246,6 +246,25 @@ def test_review_refuses_labels_outside_the_office_lists(desk):
         assert s.get(Letter, letter_id).status == "review"
 
 
+def test_a_confirm_after_another_reviewers_names_who_confirmed(desk):
+    """A second confirm that arrives after the first committed gets the answer of one that lost the race
+    (409 already_handled, naming the reviewer), not a vaguer "not in review"; a letter never in review still
+    answers not_in_review."""
+    settings, app, headers = desk
+    with session_scope(settings.database_url) as s:
+        letter_id = make_letter(s).id
+        waiting = make_letter(s)
+        waiting.status = "queued"
+        waiting_id = waiting.id
+    client = app.test_client()
+    body = {"category": "劳动和社会保障", "purpose": "求决", "department": "人社局"}
+    assert client.post(f"/api/letters/{letter_id}/review", json=body, headers=headers("rev")).status_code == 200
+    error = _json_error(client.post(f"/api/letters/{letter_id}/review", json=body, headers=headers("rev2")), 409)
+    assert error["error"] == "already_handled" and "已由" in error["message"] and "rev" in error["message"]
+    error = _json_error(client.post(f"/api/letters/{waiting_id}/review", json=body, headers=headers("rev2")), 409)
+    assert error["error"] == "not_in_review"
+
+
 def test_two_reviewers_confirming_at_once_on_postgresql(postgres_url, tmp_path):
     """Real concurrent requests through a served app (gunicorn, threads): one confirm wins, the other
     gets 409 naming who confirmed, and the letter has exactly one review."""

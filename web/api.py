@@ -40,7 +40,15 @@ from xinfang.web.letter_page import EDITABLE
 from xinfang.web.openapi import spec
 from xinfang.web.queue import count_capped, deadline_of, filtered, ordered, with_relations
 from xinfang.web.records import letter_record
-from xinfang.web.review import HEADS, AlreadyHandled, apply_review, field_problem, label_problem, send_back
+from xinfang.web.review import (
+    HEADS,
+    AlreadyHandled,
+    apply_review,
+    field_problem,
+    handled_message,
+    label_problem,
+    send_back,
+)
 from xinfang.web.statistics import PeriodError, as_json, compute, parse_period
 from xinfang.web.tokens import read_token
 
@@ -191,6 +199,9 @@ def _letter_in_review(letter_id: int) -> Any:
     if (denied := _require(Role.reviewer)) is not None:
         return denied
     found = _letter(letter_id)
+    if isinstance(found, Letter) and found.status == Status.confirmed:
+        # the same answer whether the other reviewer's confirm committed before this request or during it
+        return error(409, "already_handled", handled_message(found.id))
     if isinstance(found, Letter) and found.status != Status.review:
         return error(409, "not_in_review", "这封信不在待审队列中（可能已被他人处理）。")
     return found

@@ -243,11 +243,12 @@ def _claim(letter: Letter, new_status: str) -> None:
                            .values(status=new_status).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
         db().rollback()
-        raise AlreadyHandled(letter.id, _handled_message(letter.id))
+        raise AlreadyHandled(letter.id, handled_message(letter.id))
     letter.status = new_status
 
 
-def _handled_message(letter_id: int) -> str:
+def handled_message(letter_id: int) -> str:
+    """What a reviewer is told when someone else got to the letter first: who confirmed it, when one did."""
     last = db().execute(select(Review.at, User.display_name, User.username).join(User, Review.user_id == User.id)
                         .where(Review.letter_id == letter_id).order_by(Review.id.desc()).limit(1)).first()
     status = db().scalar(select(Letter.status).where(Letter.id == letter_id))
