@@ -68,13 +68,75 @@ def idf(word: str) -> float:
     return _idf_all().get(word, 12.0)
 
 
-def name_start(text: str, end: int, longest: int, stop: set[str]) -> int:
+def name_start(text: str, end: int, longest: int, stop: set[str], words: bool = False) -> int:
     """Where a name that ends at `end` (before its suffix) starts: back over Chinese characters to a function
-    word, at most `longest` characters."""
+    word, at most `longest` characters.
+
+    With `words`, a stop character that opens a word with the characters already in the name does not end it:
+    firms' registered names hold words starting with the verbs and nouns the scan stops on (恒泰新型|建材,
+    鑫源|再生塑料颗粒, 房地产|开发), which the scan cut into a stray character (材) or a broken name (生塑料颗粒).
+    Such a name is a firm's long registered name, so it may run to `LONG_NAME` characters; the ordinary words
+    that longer scan picks up before the name are left to `_trim` and `_common_start`."""
     i = end
-    while i > 0 and end - i < longest and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in stop:
+    while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff":
+        if text[i - 1] in stop:
+            if not (words and i < end and _opens_word(text, i - 1, end)):
+                break
+            longest = max(longest, LONG_NAME)
+        elif end - i >= longest:
+            break
         i -= 1
     return i
+
+
+LONG_NAME = 8  # 鑫源再生塑料颗粒: a registered firm name before its suffix rarely runs longer
+
+
+def _opens_word(text: str, at: int, end: int) -> bool:
+    """The character at `at` is part of a word that runs on into the name `text[at + 1:end]` (as jieba cuts
+    the text: 王家|坪, 建|材, 新型建|材) and belongs to the name, not a function word before it (在|宏达,
+    现在|建材, 这|条路, 一条|路, 我们|村, 不顺|路) nor an administrative place word (县城, 省政府).
+
+    A rare proper name (王家坪, 向阳) belongs to the name. An ordinary noun or verb does only where a firm's
+    registered name holds it: nouns alone follow it (再生|塑料颗粒, 建筑|劳务), or it is the trade
+    the firm's name ends in (新型建材|有限公司, 房地产开发|有限公司). A word of the sentence is followed by
+    the name it speaks of (开通|周楠中学, 拆除|原水泥厂), by more words of the sentence (不能|享受|村, 建模|为何|社区)
+    or makes a place of itself (依纪严肃办理|村)."""
+    if text[at] in _AREA_CHARS:
+        return False
+    start = max(0, at - 3)
+    pos = start
+    tokens = jieba.lcut(text[start:end], HMM=False)
+    for k, token in enumerate(tokens):
+        if pos <= at < pos + len(token):
+            tag = _tag(token)
+            if pos + len(token) == at + 1 or tag[:1] not in ("n", "v", "s", "j"):
+                return False
+            rest = tokens[k + 1:]
+            if tag[:2] in ("nr", "ns", "nz"):
+                return idf(token) >= COMMON_IDF  # not 开元 of 开元东路: `_common_start` would drop the name
+            nouns = all(len(t) > 1 and (_tag(t)[:1] == "n" or _tag(t) == "vn") for t in rest)
+            return nouns and bool(rest or _FIRM_END.match(text, end))
+        pos += len(token)
+    return False
+
+
+_AREA_CHARS = frozenset("县市区省镇乡")
+_FIRM_END = re.compile("有限公司|公司|集团|厂")
+
+
+@lru_cache(maxsize=1)
+def pos_tags() -> dict[str, str]:
+    """jieba's part-of-speech dictionary (word -> tag: n noun, nr/ns/nt/nz names, v verb, r pronoun, m numeral,
+    ...), loaded once for the name scan and pair scoring (`score._broken`)."""
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return dict(jieba.posseg.dt.word_tag_tab)
+
+
+def _tag(word: str) -> str:
+    return pos_tags().get(word, "x")
 
 
 def _named(text: str) -> list[str]:
@@ -82,7 +144,7 @@ def _named(text: str) -> list[str]:
     found: list[str] = []
     for match in _SUFFIX_RE.finditer(text):
         start = match.start()
-        core = text[name_start(text, start, 5, _STOP):start]
+        core = text[name_start(text, start, 5, _STOP, words=True):start]
         cut = _ADMIN.search(core)  # 前进街道锦绣家园: the name starts after the last administrative word
         while cut:
             core = core[cut.end():]

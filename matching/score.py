@@ -228,13 +228,7 @@ def _closes_adverb(char: str) -> bool:
                for s in matter._STOP)
 
 
-@lru_cache(maxsize=1)
-def _pos_tags() -> dict[str, str]:
-    """jieba's part-of-speech dictionary (word -> tag), loaded once."""
-    import jieba.posseg
-
-    jieba.posseg.dt.initialize()
-    return dict(jieba.posseg.dt.word_tag_tab)
+_pos_tags = matter.pos_tags  # one table, shared with the name scan
 
 
 def preload() -> None:

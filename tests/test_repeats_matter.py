@@ -43,6 +43,26 @@ def test_named_places_and_units_are_anchors_without_the_words_before_them():
     assert {"滨河苑", "锦绣家园", "鑫泰化工厂"} <= set(key_anchors(found, limit=10))
 
 
+def test_a_firm_name_holding_a_word_the_scan_stops_on_is_kept_whole():
+    """建材, 再生, 开发, 建筑 open a word of the firm's registered name: the scan goes on over 建, 再, 开."""
+    assert {"恒泰新型建材有限公司", "恒泰新型建材"} <= set(anchors("恒泰新型建材有限公司天天夜里偷排废水"))
+    assert "鑫源再生塑料颗粒厂" in anchors("举报鑫源再生塑料颗粒厂烧塑料")
+    assert "生塑料颗粒厂" not in anchors("举报鑫源再生塑料颗粒厂烧塑料")
+    assert "华祥房地产开发有限公司" in anchors("华祥房地产开发有限公司拖欠工程款")
+    assert "顺阳建筑劳务公司" in anchors("顺阳建筑劳务公司不给钱")
+    assert {"王家坪村", "向阳路"} <= set(anchors("王家坪村到向阳路这段路坏了"))
+
+
+def test_a_function_word_or_a_word_of_the_sentence_before_a_name_still_ends_it():
+    assert anchors("我们村的路坏了，这条路也坏了，一条路都没修好") == []
+    assert anchors("我在宏达化工上班")[:2] == ["宏达化工", "宏达"]
+    assert anchors("县城建材市场乱收费") == [] and anchors("现在建材市场很乱") == []
+    assert not any("县" in a for a in anchors("县城宏达化工厂"))
+    assert anchors("开具社区证明") == [] and anchors("依法依纪严肃办理村支书") == []
+    assert anchors("请尽快开通周楠中学站") == anchors("请尽快通周楠中学站")  # the verb is not part of the name
+    assert "元东路" in anchors("在开元东路与黄金路口")  # 开元 is an ordinary word: 开元东 would be dropped
+
+
 def test_history_cues_and_cited_days():
     assert followup(AGAIN) and not followup(FIRST)
     assert new_matter(OTHER) and not new_matter(AGAIN)
