@@ -44,6 +44,7 @@ from xinfang.matching.score import (
     models,
     pair_features,
     same_matter_anchor,
+    tier_cut,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -299,12 +300,8 @@ def pr(scores: np.ndarray, labels: list[int], cut: float) -> dict:
 
 def tier_cuts(rows: list[list[float]], thresholds: dict) -> np.ndarray:
     """Each other-person pair's cut, by its anchor's tier (the last column; unanchored pairs never link)."""
-    general = thresholds["same_matter_min"]
-    named = thresholds.get("same_matter_min_named", general)
-    by_tier = {0.0: 2.0, 1.0: general, 2.0: thresholds["same_matter_min_area"], 3.0: named,
-               4.0: thresholds.get("same_matter_min_named_kind", named)}
-    by_tier[5.0] = thresholds.get("same_matter_min_named_kind_area", by_tier[4.0])
-    return np.array([by_tier[r[-1]] for r in rows])
+    tiers = {value: name for name, value in TIERS.items()}
+    return np.array([tier_cut(tiers[r[-1]], thresholds) if r[-1] else 2.0 for r in rows])
 
 
 def _tier_cut(label: str, tier: float, rows: list[list[float]], real: np.ndarray, labels: list[int],

@@ -406,19 +406,22 @@ def link_tier(anchor: str, detail: dict, places: frozenset[str] = frozenset()) -
     return "named_kind_area" if detail.get("shared_area") else "named_kind"
 
 
-def _passes(score: float, tier: str, cut: dict) -> bool:
-    """The cut for an anchor's tier (`link_tier`); files without a tier's cut use the next broader one."""
+_NAMED_TIERS = ("named", "named_kind", "named_kind_area")  # each narrower than the one before it
+
+
+def tier_cut(tier: str, cut: dict) -> float:
+    """The same-matter cut for an anchor's tier (`link_tier`); a file without a named tier's own cut gives it
+    the next broader tier's."""
     if tier == "area":
-        return score >= cut["same_matter_min_area"]
-    named = cut.get("same_matter_min_named", cut["same_matter_min"])
-    named_kind = cut.get("same_matter_min_named_kind", named)
-    if tier == "named_kind_area":
-        return score >= cut.get("same_matter_min_named_kind_area", named_kind)
-    if tier == "named_kind":
-        return score >= named_kind
-    if tier == "named":
-        return score >= named
-    return score >= cut["same_matter_min"]
+        return float(cut["same_matter_min_area"])
+    value = cut["same_matter_min"]
+    for name in _NAMED_TIERS[:_NAMED_TIERS.index(tier) + 1] if tier in _NAMED_TIERS else ():
+        value = cut.get(f"same_matter_min_{name}", value)
+    return float(value)
+
+
+def _passes(score: float, tier: str, cut: dict) -> bool:
+    return score >= tier_cut(tier, cut)
 
 
 def _specific(anchor: str) -> bool:
@@ -522,8 +525,7 @@ def decide(letter_id: int, text: str, identity: Identity, sig: np.ndarray, ents:
             continue
         score, detail = matter_score(sig, ents, cand, "other_person", gap, home_places(identity, cand.identity),
                                      name_counts, known_villages)
-        if score < min(cut["same_matter_min"], cut.get("same_matter_min_named", 1.0),
-                       cut.get("same_matter_min_named_kind", 1.0), cut.get("same_matter_min_named_kind_area", 1.0)):
+        if score < min(tier_cut(tier, cut) for tier in ("other", *_NAMED_TIERS)):
             continue
         anchor = same_matter_anchor(identity, ents, cand, detail, known_villages)
         if anchor and _passes(score, link_tier(anchor, detail, known_villages), cut):
